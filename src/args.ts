@@ -1,0 +1,71 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/** Where KubeFed's controller watches: the whole cluster, or only its own namespace. */
+export type FederationScope = "Cluster" | "Namespaced";
+
+/** One `serverAddressByClientCIDRs` entry: clients in `clientCIDR` reach the member at `serverAddress`. */
+export interface ServerAddressByClientCIDR {
+    clientCIDR: string;
+    serverAddress: string;
+}
+
+/** A member cluster of the federation: what `kubefedctl join` takes on its command line. */
+export interface MemberClusterArgs {
+    /** DNS-1123 label, unique in the federation; the KubeFedCluster's name. */
+    name: string;
+    /** How the program reaches the member. Always handled as a Pulumi secret. */
+    kubeconfig: pulumi.Input<string>;
+    /** The kubeconfig context to use; default: its current-context. */
+    context?: string;
+    /** How the HOST reaches the member; default: the first serverAddress, else the context's server. */
+    apiEndpoint?: pulumi.Input<string>;
+    /** Default: `[{clientCIDR: "0.0.0.0/0", serverAddress: <apiEndpoint>}]`. */
+    serverAddressByClientCIDRs?: ServerAddressByClientCIDR[];
+    /** PEM of the member's API server CA; default: the context's certificate-authority-data. */
+    caBundle?: pulumi.Input<string>;
+    /** Labels of the KubeFedCluster, used by placement `clusterSelector`s. */
+    labels?: { [key: string]: string };
+    /** Replicas this member runs; default 1. What `kubefed scale <cluster> --replicas=N` sets. */
+    replicas?: number;
+    /** "*", "SubjectName" or "ValidityPeriod"; "*" only alone. */
+    disabledTLSValidations?: string[];
+    /** Proxy the host uses to reach the member: http, https or socks5. */
+    proxyURL?: string;
+}
+
+export interface KubefedFederationArgs {
+    /** The member clusters (a plain array, may be empty). */
+    clusters: MemberClusterArgs[];
+    /** metadata.name inside kubefed.yaml; default "federation". */
+    federationName?: string;
+    /** Default "host"; part of the service-account names in each member. */
+    hostClusterName?: string;
+    /** Namespace of the federation ConfigMap and kubeconfig Secret; default "kube-system". */
+    configNamespace?: string;
+    /** Namespace of the KubeFed control plane; default "kube-federation-system". */
+    kubefedNamespace?: string;
+    /** Default "kubefed-config". */
+    configMapName?: string;
+    /** Default "kubefed-kubeconfig". */
+    kubeconfigSecretName?: string;
+    /** "Cluster" (default) or "Namespaced"; must match the KubeFed control plane. */
+    scope?: string;
+    /** Wait until the KubeFed controller reports each KubeFedCluster Ready; default false. */
+    waitForReady?: boolean;
+}
+
+/** What `kubefed describe <cluster>` shows; contains no credential. */
+export interface ClusterDescription {
+    name: string;
+    apiEndpoint: string;
+    serverAddressByClientCIDRs: ServerAddressByClientCIDR[];
+    labels: { [key: string]: string };
+    replicas: number;
+    /** The federation's service account in the member (in the KubeFed namespace). */
+    serviceAccountName: string;
+    /** The host Secret holding that service account's token, which the KubeFedCluster references. */
+    secretName: string;
+    kubeFedClusterName: string;
+    /** Whether the KubeFed controller reports the cluster Ready; only set with `waitForReady`. */
+    ready?: boolean;
+}

@@ -1,0 +1,167 @@
+// The Pulumi layer: registers the objects of the pure layer as resources. Every decision about
+// what the objects contain lives in federation.ts, join.ts and rbac.ts.
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ClusterDescription, KubefedFederationArgs } from "./args";
+import { describeMember, isReady, KubeFedClusterStatus } from "./describe";
+import { caBundleBase64, MemberEndpoint, resolveMemberEndpoint } from "./endpoint";
+import { federationConfigMap, kubeconfigSecret, kubeconfigSecretData, renderFederationDocument } from "./federation";
+import { hostJoinObjects, memberAccess, memberJoinObjects, TOKEN_KEY } from "./join";
+import { MemberAccess } from "./kubeconfig";
+import { KubernetesObject } from "./objects";
+import { FederationSettings, MemberSpec, validateFederationArgs } from "./validate";
+
+export const KUBEFED_FEDERATION_TYPE = "kubefed:index:KubefedFederation";
+
+type ResourceClass = new (name: string, args: any, opts?: pulumi.CustomResourceOptions) => pulumi.CustomResource;
+
+// The typed pulumi-kubernetes class of each kind the pure layer produces; anything else
+// (KubeFedCluster) is a CustomResource.
+const RESOURCE_CLASSES: { [apiVersionKind: string]: ResourceClass } = {
+    "v1/ConfigMap": k8s.core.v1.ConfigMap,
+    "v1/Secret": k8s.core.v1.Secret,
+    "v1/ServiceAccount": k8s.core.v1.ServiceAccount,
+    "rbac.authorization.k8s.io/v1/ClusterRole": k8s.rbac.v1.ClusterRole,
+    "rbac.authorization.k8s.io/v1/ClusterRoleBinding": k8s.rbac.v1.ClusterRoleBinding,
+    "rbac.authorization.k8s.io/v1/Role": k8s.rbac.v1.Role,
+    "rbac.authorization.k8s.io/v1/RoleBinding": k8s.rbac.v1.RoleBinding,
+};
+
+/** `ClusterRoleBinding` → `cluster-role-binding`, for logical resource names. */
+function kebab(kind: string): string {
+    return kind.replace(/([a-z])([A-Z])/g, "$1-$2").toLowerCase();
+}
+
+/** One joined member, as the federation-wide objects need it. */
+interface JoinedMember {
+    spec: MemberSpec;
+    endpoint: pulumi.Output<MemberEndpoint>;
+    access: pulumi.Output<MemberAccess>;
+    kubeFedCluster: k8s.apiextensions.CustomResource;
+}
+
+/**
+ * A KubeFed federation: the host's federation ConfigMap and kubeconfig Secret, and per member
+ * cluster the objects `kubefedctl join` creates. The host is reached through the resource
+ * options' `provider`/`providers`; each member through a provider built from its kubeconfig.
+ */
+export class KubefedFederation extends pulumi.ComponentResource {
+    /** The members' names, sorted: `kubefed list`. */
+    public readonly clusterNames: pulumi.Output<string[]>;
+    /** Per member, what `kubefed describe` shows. Contains no credentials. */
+    public readonly clusters: pulumi.Output<{ [name: string]: ClusterDescription }>;
+
+    constructor(name: string, args: KubefedFederationArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Before anything is registered: one error that lists every problem.
+        const { settings, members } = validateFederationArgs(name, args);
+        // No args here: component inputs are stored in state, and these hold credentials.
+        super(KUBEFED_FEDERATION_TYPE, name, {}, opts);
+
+        const joined = members.map((member) => this.joinMember(name, member, settings));
+
+        const document = pulumi
+            .all(joined.map((j) => j.endpoint))
+            .apply((endpoints) =>
+                renderFederationDocument(
+                    settings.federationName,
+                    joined.map(({ spec }, i) => ({
+                        name: spec.name,
+                        labels: spec.labels,
+                        replicas: spec.replicas,
+                        serverAddressByClientCIDRs: endpoints[i].serverAddressByClientCIDRs,
+                    })),
+                ),
+            );
+        this.register(`${name}-config`, federationConfigMap(settings, document));
+
+        const kubeconfigs = pulumi.secret(pulumi.all(joined.map((j) => j.access)).apply(kubeconfigSecretData));
+        this.register(`${name}-kubeconfig`, kubeconfigSecret(settings, kubeconfigs), { additionalSecretOutputs: ["data", "stringData"] });
+
+        this.clusterNames = pulumi.output(members.map((m) => m.name));
+        this.clusters = pulumi
+            .all(
+                joined.map((j) => {
+                    const status = (j.kubeFedCluster as unknown as { status: pulumi.Output<KubeFedClusterStatus | undefined> }).status;
+                    return pulumi.all([j.endpoint, status]).apply(([endpoint, st]) =>
+                        describeMember(j.spec, settings, endpoint, settings.waitForReady ? isReady(st) : undefined),
+                    );
+                }),
+            )
+            .apply((descriptions) => Object.fromEntries(descriptions.map((d) => [d.name, d])));
+        this.registerOutputs({ clusterNames: this.clusterNames, clusters: this.clusters });
+    }
+
+    /** Registers one member's join: its objects in the member, then its objects on the host. */
+    private joinMember(name: string, member: MemberSpec, settings: FederationSettings): JoinedMember {
+        const prefix = `${name}-${member.name}`;
+        const provider = new k8s.Provider(
+            prefix,
+            {
+                kubeconfig: pulumi.secret(member.kubeconfig),
+                context: member.context,
+                // Stable, so that a changed or not-yet-known kubeconfig never replaces the member's resources.
+                clusterIdentifier: `kubefed-member-${member.name}`,
+            },
+            { parent: this },
+        );
+        // The endpoint, CA and addresses are not credentials, even when read from a secret kubeconfig.
+        const endpoint = pulumi.unsecret(
+            pulumi
+                .all([pulumi.secret(member.kubeconfig), member.apiEndpoint, member.caBundle])
+                .apply(([kubeconfig, apiEndpoint, caBundle]) =>
+                    resolveMemberEndpoint(member.name, {
+                        kubeconfig,
+                        context: member.context,
+                        apiEndpoint,
+                        caBundle,
+                        serverAddressByClientCIDRs: member.serverAddressByClientCIDRs,
+                    }),
+                ),
+        );
+
+        const inMember = memberJoinObjects(member, settings);
+        // NamespacePatch (server-side apply) creates the namespace when absent and leaves it, and any
+        // other owner's fields, alone when present: a host that joins itself keeps its KubeFed namespace.
+        const namespace = new k8s.core.v1.NamespacePatch(`${prefix}-namespace`, { metadata: inMember.namespace.metadata }, { parent: this, provider });
+        const memberOpts = { provider, dependsOn: [namespace] };
+        const serviceAccount = this.register(`${prefix}-service-account`, inMember.serviceAccount, memberOpts);
+        const tokenSecret = this.register(`${prefix}-token`, inMember.tokenSecret, {
+            ...memberOpts,
+            dependsOn: [serviceAccount],
+            additionalSecretOutputs: ["data", "stringData"],
+        });
+        const rbac = inMember.rbac.map((object) => this.register(`${prefix}-${kebab(object.kind)}`, object, { ...memberOpts, dependsOn: [serviceAccount] }));
+
+        const tokenBase64 = pulumi.secret(
+            (tokenSecret as k8s.core.v1.Secret).data.apply((data) => {
+                const token = data?.[TOKEN_KEY];
+                if (!token) {
+                    throw new Error(`member "${member.name}": the service-account token Secret has no token`);
+                }
+                return token;
+            }),
+        );
+        const onHost = hostJoinObjects(member, settings, {
+            tokenBase64,
+            apiEndpoint: endpoint.apply((e) => e.apiEndpoint),
+            caBundleBase64: endpoint.apply(caBundleBase64),
+            waitForReady: settings.waitForReady,
+        });
+        const hostTokenSecret = this.register(`${prefix}-host-token`, onHost.tokenSecret, { additionalSecretOutputs: ["data", "stringData"] });
+        // The controller reads the token through secretRef and needs the member's RBAC to be Ready.
+        const kubeFedCluster = this.register(`${prefix}-kubefedcluster`, { ...onHost.kubeFedCluster, status: undefined }, { dependsOn: [hostTokenSecret, ...rbac] });
+
+        return {
+            spec: member,
+            endpoint,
+            access: pulumi.all([endpoint, tokenBase64]).apply(([e, token]) => memberAccess(member, settings, e, token)),
+            kubeFedCluster: kubeFedCluster as k8s.apiextensions.CustomResource,
+        };
+    }
+
+    /** Registers a plain object as a child resource; fixed names mean delete before replace. */
+    private register(logicalName: string, object: KubernetesObject<unknown>, opts: pulumi.CustomResourceOptions = {}): pulumi.CustomResource {
+        const resourceClass = RESOURCE_CLASSES[`${object.apiVersion}/${object.kind}`] ?? k8s.apiextensions.CustomResource;
+        return new resourceClass(logicalName, object, { ...opts, parent: this, deleteBeforeReplace: true });
+    }
+}

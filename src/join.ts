@@ -1,0 +1,139 @@
+// The objects `kubefedctl join` v0.10.0 creates for one member, as plain objects:
+// in the member, a service account, its token Secret and RBAC; on the host, a Secret with
+// that token and the KubeFedCluster that points KubeFed at the member.
+import { MemberEndpoint } from "./endpoint";
+import { MemberAccess } from "./kubeconfig";
+import { fromBase64, KubernetesObject } from "./objects";
+import { memberRBAC } from "./rbac";
+import { FederationSettings, MemberSpec } from "./validate";
+
+/** The member fields a join reads; all plain. */
+export type JoinMember = Pick<MemberSpec, "name" | "labels" | "disabledTLSValidations" | "proxyURL">;
+export type JoinSettings = Pick<FederationSettings, "hostClusterName" | "kubefedNamespace" | "scope">;
+
+export interface JoinNames {
+    /** `<member>-<host>`, in the member's KubeFed namespace. */
+    serviceAccount: string;
+    /** `<member>-<host>`: the service-account-token Secret in the member. */
+    memberTokenSecret: string;
+    /**
+     * `<member>-<host>-token`: the token's copy on the host. Not `<member>-<host>`: when the host
+     * joins itself, the member's own token Secret of that name lives in the same namespace.
+     */
+    hostTokenSecret: string;
+    kubeFedCluster: string;
+}
+
+export function joinNames(memberName: string, settings: Pick<FederationSettings, "hostClusterName">): JoinNames {
+    const serviceAccount = `${memberName}-${settings.hostClusterName}`;
+    return {
+        serviceAccount,
+        memberTokenSecret: serviceAccount,
+        hostTokenSecret: `${serviceAccount}-token`,
+        kubeFedCluster: memberName,
+    };
+}
+
+export const SERVICE_ACCOUNT_TOKEN_TYPE = "kubernetes.io/service-account-token";
+/** pulumi-kubernetes waits until this JSONPath exists: the member's token controller fills it in. */
+export const WAIT_FOR_TOKEN = "jsonpath={.data.token}";
+export const WAIT_FOR_READY = "condition=Ready";
+
+/** The Secret's data key that holds the token, in the member and on the host (KubeFed's TokenKey). */
+export const TOKEN_KEY = "token";
+
+export interface MemberJoinObjects {
+    /** The KubeFed namespace in the member; created when absent, left alone when present. */
+    namespace: KubernetesObject;
+    serviceAccount: KubernetesObject;
+    tokenSecret: KubernetesObject;
+    rbac: KubernetesObject[];
+}
+
+/** What the join creates inside the member. */
+export function memberJoinObjects(member: JoinMember, settings: JoinSettings): MemberJoinObjects {
+    const names = joinNames(member.name, settings);
+    const namespace = settings.kubefedNamespace;
+    return {
+        namespace: { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } },
+        serviceAccount: {
+            apiVersion: "v1",
+            kind: "ServiceAccount",
+            metadata: { name: names.serviceAccount, namespace, annotations: { "kubernetes.io/enforce-mountable-secrets": "true" } },
+            automountServiceAccountToken: false,
+        },
+        // Since Kubernetes 1.24 no token Secret is made for a service account: ask for one.
+        tokenSecret: {
+            apiVersion: "v1",
+            kind: "Secret",
+            metadata: {
+                name: names.memberTokenSecret,
+                namespace,
+                annotations: { "kubernetes.io/service-account.name": names.serviceAccount, "pulumi.com/waitFor": WAIT_FOR_TOKEN },
+            },
+            type: SERVICE_ACCOUNT_TOKEN_TYPE,
+        },
+        rbac: memberRBAC(settings.scope, { serviceAccount: names.serviceAccount, namespace }),
+    };
+}
+
+/** How the host reaches the member; `V` is a plain string here, a Pulumi output in the component. */
+export interface HostJoinValues<V> {
+    /** The member service account's token, base64 as the member's Secret holds it. */
+    tokenBase64: V;
+    apiEndpoint: V;
+    /** base64 of the member CA's PEM, or undefined for the host's system roots. */
+    caBundleBase64: V | undefined;
+    waitForReady: boolean;
+}
+
+export interface HostJoinObjects<V> {
+    tokenSecret: KubernetesObject<V>;
+    kubeFedCluster: KubernetesObject<V>;
+}
+
+/** What the join creates on the host. */
+export function hostJoinObjects<V>(member: JoinMember, settings: JoinSettings, values: HostJoinValues<V>): HostJoinObjects<V> {
+    const names = joinNames(member.name, settings);
+    const namespace = settings.kubefedNamespace;
+    const spec: Record<string, unknown> = {
+        apiEndpoint: values.apiEndpoint,
+        secretRef: { name: names.hostTokenSecret },
+    };
+    if (values.caBundleBase64 !== undefined) {
+        spec.caBundle = values.caBundleBase64;
+    }
+    if (member.disabledTLSValidations.length > 0) {
+        spec.disabledTLSValidations = member.disabledTLSValidations;
+    }
+    if (member.proxyURL) {
+        spec.proxyURL = member.proxyURL;
+    }
+    const metadata: KubernetesObject["metadata"] = { name: names.kubeFedCluster, namespace, labels: member.labels };
+    if (values.waitForReady) {
+        metadata.annotations = { "pulumi.com/waitFor": WAIT_FOR_READY };
+    }
+    return {
+        tokenSecret: {
+            apiVersion: "v1",
+            kind: "Secret",
+            metadata: { name: names.hostTokenSecret, namespace },
+            type: "Opaque",
+            data: { [TOKEN_KEY]: values.tokenBase64 },
+        },
+        kubeFedCluster: { apiVersion: "core.kubefed.io/v1beta1", kind: "KubeFedCluster", metadata, spec },
+    };
+}
+
+/** How the host's KubeFed reaches the member: its endpoint with the federation's own token. */
+export function memberAccess(member: JoinMember, settings: JoinSettings, endpoint: MemberEndpoint, tokenBase64: string): MemberAccess {
+    return {
+        clusterName: member.name,
+        userName: joinNames(member.name, settings).serviceAccount,
+        server: endpoint.apiEndpoint,
+        caPem: endpoint.caPem,
+        token: fromBase64(tokenBase64),
+        proxyURL: member.proxyURL,
+        insecureSkipTLSVerify: member.disabledTLSValidations.includes("*"),
+    };
+}

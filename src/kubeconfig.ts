@@ -1,0 +1,113 @@
+// Reading the kubeconfigs the program is given, and writing the ones the host's KubeFed uses.
+// Pure: no Pulumi, no I/O.
+import Ajv from "ajv";
+import * as yaml from "js-yaml";
+
+/** What the federation needs to know of one kubeconfig context. */
+export interface ContextEndpoint {
+    context: string;
+    /** The API server URL of the context's cluster. */
+    server: string;
+    /** PEM of the cluster's CA, from certificate-authority-data, when inline. */
+    caPem?: string;
+}
+
+// The part of the kubeconfig format (clientcmd v1 Config) this package reads.
+const namedEntries = (key: string, entry: object) => ({
+    type: "array",
+    items: { type: "object", required: ["name", key], properties: { name: { type: "string" }, [key]: entry } },
+});
+const kubeconfigSchema = {
+    type: "object",
+    required: ["clusters", "contexts"],
+    properties: {
+        "current-context": { type: "string" },
+        clusters: namedEntries("cluster", {
+            type: "object",
+            required: ["server"],
+            properties: { server: { type: "string" }, "certificate-authority-data": { type: "string" } },
+        }),
+        contexts: namedEntries("context", {
+            type: "object",
+            required: ["cluster"],
+            properties: { cluster: { type: "string" }, user: { type: "string" } },
+        }),
+    },
+};
+const validateShape = new Ajv({ allErrors: true, strict: false }).compile(kubeconfigSchema);
+
+interface Kubeconfig {
+    "current-context"?: string;
+    clusters: { name: string; cluster: { server: string; "certificate-authority-data"?: string } }[];
+    contexts: { name: string; context: { cluster: string } }[];
+}
+
+/**
+ * Finds the API server and CA of `context` (default: the current-context) in a kubeconfig.
+ * Throws an Error whose message says what is wrong with the kubeconfig.
+ */
+export function resolveContext(kubeconfigText: string, context?: string): ContextEndpoint {
+    let doc: unknown;
+    try {
+        doc = yaml.load(kubeconfigText);
+    } catch (e) {
+        throw new Error(`kubeconfig is not valid YAML: ${(e as Error).message.split("\n")[0]}`);
+    }
+    if (!validateShape(doc)) {
+        const where = (validateShape.errors ?? []).map((err) => `${err.instancePath || "/"} ${err.message}`);
+        throw new Error(`kubeconfig is not a kubeconfig (${where.join("; ")})`);
+    }
+    const config = doc as unknown as Kubeconfig;
+    const contextName = context ?? config["current-context"];
+    if (!contextName) {
+        throw new Error("kubeconfig has no current-context and no context was given");
+    }
+    const ctx = config.contexts.find((c) => c.name === contextName);
+    if (!ctx) {
+        const known = config.contexts.map((c) => c.name).join(", ") || "none";
+        throw new Error(`kubeconfig has no context "${contextName}" (contexts: ${known})`);
+    }
+    const cluster = config.clusters.find((c) => c.name === ctx.context.cluster);
+    if (!cluster) {
+        throw new Error(`kubeconfig context "${contextName}" names cluster "${ctx.context.cluster}", which the kubeconfig does not define`);
+    }
+    const caData = cluster.cluster["certificate-authority-data"];
+    return {
+        context: contextName,
+        server: cluster.cluster.server,
+        caPem: caData ? Buffer.from(caData, "base64").toString("utf8") : undefined,
+    };
+}
+
+/** How the host's KubeFed reaches one member: a kubeconfig with the federation's own service-account token. */
+export interface MemberAccess {
+    clusterName: string;
+    userName: string;
+    server: string;
+    caPem?: string;
+    token: string;
+    proxyURL?: string;
+    insecureSkipTLSVerify?: boolean;
+}
+
+/** Renders the kubeconfig (YAML) that `kubefed-kubeconfig` holds for one member. */
+export function renderMemberKubeconfig(access: MemberAccess): string {
+    const cluster: Record<string, unknown> = { server: access.server };
+    // The API server rejects a CA together with insecure-skip-tls-verify.
+    if (access.insecureSkipTLSVerify) {
+        cluster["insecure-skip-tls-verify"] = true;
+    } else if (access.caPem) {
+        cluster["certificate-authority-data"] = Buffer.from(access.caPem, "utf8").toString("base64");
+    }
+    if (access.proxyURL) {
+        cluster["proxy-url"] = access.proxyURL;
+    }
+    return yaml.dump({
+        apiVersion: "v1",
+        kind: "Config",
+        clusters: [{ name: access.clusterName, cluster }],
+        users: [{ name: access.userName, user: { token: access.token } }],
+        contexts: [{ name: access.clusterName, context: { cluster: access.clusterName, user: access.userName } }],
+        "current-context": access.clusterName,
+    });
+}
