@@ -1,5 +1,6 @@
 // Two suites: `unit` (mocked Pulumi runtime, seconds) and `e2e` (real Pulumi CLI against the
-// local control planes that e2e/env.sh starts; minutes).
+// local control planes that e2e/env.sh starts; minutes). Type checking is `npm run typecheck`'s job,
+// so ts-jest only transpiles.
 const tsJest = { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] };
 module.exports = {
   projects: [

@@ -50,7 +50,7 @@ type ConfigSettings = Pick<FederationSettings, "configMapName" | "configNamespac
 
 /** The federation document as the ConfigMap holds it. */
 export function renderFederationDocument(federationName: string, members: FederationMember[]): string {
-    return yaml.dump(federationDocument(federationName, members), { noRefs: true });
+    return yaml.dump(federationDocument(federationName, members), { noRefs: true, lineWidth: -1 });
 }
 
 /** The ConfigMap whose `kubefed.yaml` key holds the federation document (`V`: see KubernetesObject). */

@@ -109,7 +109,10 @@ export function hostJoinObjects<V>(member: JoinMember, settings: JoinSettings, v
     if (member.proxyURL) {
         spec.proxyURL = member.proxyURL;
     }
-    const metadata: KubernetesObject["metadata"] = { name: names.kubeFedCluster, namespace, labels: member.labels };
+    const metadata: KubernetesObject["metadata"] = { name: names.kubeFedCluster, namespace };
+    if (Object.keys(member.labels).length > 0) {
+        metadata.labels = member.labels;
+    }
     if (values.waitForReady) {
         metadata.annotations = { "pulumi.com/waitFor": WAIT_FOR_READY };
     }

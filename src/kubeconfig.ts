@@ -109,5 +109,5 @@ export function renderMemberKubeconfig(access: MemberAccess): string {
         users: [{ name: access.userName, user: { token: access.token } }],
         contexts: [{ name: access.clusterName, context: { cluster: access.clusterName, user: access.userName } }],
         "current-context": access.clusterName,
-    });
+    }, { lineWidth: -1 });
 }

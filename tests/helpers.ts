@@ -1,0 +1,213 @@
+// Test helpers, shared by the unit suites: fixture kubeconfigs, and a run of the component under
+// Pulumi's mocks that records every registration.
+import * as fs from "fs";
+import * as path from "path";
+import * as yaml from "js-yaml";
+import * as pulumi from "@pulumi/pulumi";
+import type { KubefedFederationArgs, MemberClusterArgs } from "../src";
+
+export const FIXTURES = path.join(__dirname, "fixtures");
+
+/** A real CA certificate (PEM): member1, member2 and member3 have their own, other names member1's. */
+export function fixtureCA(member: string): string {
+    const own = path.join(FIXTURES, `${member}-ca.pem`);
+    return fs.readFileSync(fs.existsSync(own) ? own : path.join(FIXTURES, "member1-ca.pem"), "utf8");
+}
+
+export function b64(text: string): string {
+    return Buffer.from(text, "utf8").toString("base64");
+}
+
+/** The admin token of a fixture kubeconfig: a credential that must never leak. */
+export function adminToken(member: string): string {
+    return `admin-token-of-${member}`;
+}
+
+/** The token the simulated token controller writes into a member's service-account Secret. */
+export function serviceAccountToken(memberSecretName: string): string {
+    return `sa-token-of-${memberSecretName}`;
+}
+
+/** The server a fixture member's kubeconfig names, e.g. https://member1.example.com:6443. */
+export function fixtureServer(member: string): string {
+    return `https://${member}.example.com:6443`;
+}
+
+/** A kubeconfig for a fixture member with contexts `<member>` (current) and `<member>-other`. */
+export function fixtureKubeconfig(member: string): string {
+    return yaml.dump({
+        apiVersion: "v1",
+        kind: "Config",
+        "current-context": member,
+        clusters: [
+            { name: member, cluster: { server: fixtureServer(member), "certificate-authority-data": b64(fixtureCA(member)) } },
+            { name: `${member}-other`, cluster: { server: `https://other.${member}.example.com` } },
+        ],
+        users: [{ name: "admin", user: { token: adminToken(member) } }],
+        contexts: [
+            { name: member, context: { cluster: member, user: "admin" } },
+            { name: `${member}-other`, context: { cluster: `${member}-other`, user: "admin" } },
+        ],
+    });
+}
+
+export function member(name: string, extra: Partial<MemberClusterArgs> = {}): MemberClusterArgs {
+    return { name, kubeconfig: fixtureKubeconfig(name), ...extra };
+}
+
+/** Pulumi's marker of a secret value in serialized inputs. */
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+
+function isSecretWrapper(value: unknown): value is { value: unknown } {
+    return typeof value === "object" && value !== null && (value as Record<string, unknown>)[SIG_KEY] === SECRET_SIG;
+}
+
+/** Strips secret markers; records the paths that were secret (e.g. "data", "kubeconfig"). */
+export function unwrap(value: unknown, at = "", secretPaths: string[] = []): unknown {
+    if (isSecretWrapper(value)) {
+        secretPaths.push(at);
+        return unwrap(value.value, at, secretPaths);
+    }
+    if (Array.isArray(value)) {
+        return value.map((v, i) => unwrap(v, `${at}[${i}]`, secretPaths));
+    }
+    if (typeof value === "object" && value !== null) {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrap(v, at ? `${at}.${k}` : k, secretPaths)]));
+    }
+    return value;
+}
+
+export interface Registration {
+    type: string;
+    name: string;
+    /** Inputs with secret markers stripped. */
+    inputs: any;
+    /** Input paths that were Pulumi secrets. */
+    secretPaths: string[];
+    /** The URN of the explicit provider, if any. */
+    provider?: string;
+    parent: string;
+    deleteBeforeReplace: boolean;
+    dependencies: string[];
+    additionalSecretOutputs: string[];
+    urn: string;
+}
+
+export interface FederationRun {
+    registrations: Registration[];
+    /** The children: every registration but the component itself. */
+    children: Registration[];
+    clusterNames: string[];
+    clusters: Record<string, any>;
+    clusterNamesSecret: boolean;
+    clustersSecret: boolean;
+}
+
+export function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
+    return new Promise((resolve) => output.apply(resolve));
+}
+
+/** What the mocked engine does for each registration: echo inputs, and play the token controller. */
+function mockState(type: string, inputs: any): Record<string, any> {
+    if (type === "kubernetes:core/v1:Secret" && inputs.type === "kubernetes.io/service-account-token") {
+        return { ...inputs, data: { token: b64(serviceAccountToken(inputs.metadata.name)), "ca.crt": b64("ca") } };
+    }
+    if (type === "kubernetes:core.kubefed.io/v1beta1:KubeFedCluster") {
+        return { ...inputs, status: { conditions: [{ type: "Ready", status: "True" }] } };
+    }
+    return inputs;
+}
+
+let runCount = 0;
+
+/**
+ * Constructs a KubefedFederation under Pulumi's mocks and waits until every registration is done.
+ * Throws what the constructor throws. `opts.hostProvider` passes a kubernetes Provider as `provider`.
+ */
+export async function runFederation(args: KubefedFederationArgs, opts: { hostProvider?: boolean; name?: string } = {}): Promise<FederationRun> {
+    const registrations: Registration[] = [];
+    const requests = new Map<string, Omit<Registration, "inputs" | "secretPaths" | "provider" | "urn">>();
+    await pulumi.runtime.setMocks(
+        {
+            newResource: (mockArgs) => {
+                const secretPaths: string[] = [];
+                const inputs = unwrap(mockArgs.inputs, "", secretPaths) as any;
+                const request = requests.get(`${mockArgs.type}::${mockArgs.name}`)!;
+                registrations.push({ ...request, inputs, secretPaths, provider: mockArgs.provider, urn: "" });
+                // Echo the inputs as they came (secret markers included), so secretness survives.
+                return { id: `${mockArgs.name}-id`, state: { ...mockArgs.inputs, ...mockState(mockArgs.type, inputs) } };
+            },
+            call: (callArgs) => callArgs.inputs,
+        },
+        "kubefed-test",
+        `unit-${++runCount}`,
+        false,
+    );
+    // Record what the mocks' newResource does not see: parent, options and dependencies.
+    const monitor = pulumi.runtime.getMonitor() as any;
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req: any, callback: any) => {
+        requests.set(`${req.getType()}::${req.getName()}`, {
+            type: req.getType(),
+            name: req.getName(),
+            parent: req.getParent(),
+            deleteBeforeReplace: req.getDeletebeforereplace(),
+            dependencies: req.getDependenciesList(),
+            additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+        });
+        return register(req, (err: any, response: any) => {
+            const done = registrations.find((r) => r.type === req.getType() && r.name === req.getName());
+            if (done && response) {
+                done.urn = response.getUrn();
+            }
+            callback(err, response);
+        });
+    };
+
+    const { KubefedFederation } = await import("../src");
+    const k8s = await import("@pulumi/kubernetes");
+    const provider = opts.hostProvider ? new k8s.Provider("host", { kubeconfig: fixtureKubeconfig("host") }) : undefined;
+    let federation;
+    try {
+        federation = new KubefedFederation(opts.name ?? "fed", args, { provider });
+    } catch (e) {
+        await (await import("@pulumi/pulumi/runtime/settings")).waitForRPCs();
+        throw Object.assign(e as Error, { registrations });
+    }
+    const [clusterNames, clusters, clusterNamesSecret, clustersSecret] = await Promise.all([
+        promiseOf(federation.clusterNames),
+        promiseOf(federation.clusters),
+        pulumi.isSecret(federation.clusterNames),
+        pulumi.isSecret(federation.clusters),
+    ]);
+    await (await import("@pulumi/pulumi/runtime/settings")).waitForRPCs();
+    if (!registrations.some((r) => r.type === "kubefed:index:KubefedFederation")) {
+        throw new Error("the mocks saw no registration: is setMocks in effect?");
+    }
+    const children = registrations.filter((r) => r.type !== "kubefed:index:KubefedFederation" && r.name !== "host");
+    return { registrations, children, clusterNames, clusters, clusterNamesSecret, clustersSecret };
+}
+
+/** The children of one kind, by metadata name. */
+export function byKind(run: FederationRun, type: string): Registration[] {
+    return run.children.filter((r) => r.type === type);
+}
+
+export function find(run: FederationRun, type: string, name: string, namespace?: string): Registration {
+    const found = run.children.filter((r) => r.type === type && r.inputs.metadata?.name === name && r.inputs.metadata?.namespace === namespace);
+    if (found.length !== 1) {
+        throw new Error(`expected one ${type} ${namespace ?? ""}/${name}, found ${found.length}: ${run.children.map((r) => `${r.type} ${r.name}`).join(", ")}`);
+    }
+    return found[0];
+}
+
+/** Runs the component on args it must refuse; returns the error and what was registered anyway. */
+export async function refusal(args: unknown): Promise<{ error: Error; registrations: Registration[] }> {
+    try {
+        await runFederation(args as KubefedFederationArgs);
+    } catch (e) {
+        return { error: e as Error, registrations: (e as { registrations: Registration[] }).registrations };
+    }
+    throw new Error("the component accepted the args");
+}

@@ -1,0 +1,116 @@
+import { KubefedValidationError } from "../../src";
+import { isCIDR, isDNS1123Label, labelKeyProblem, validateFederationArgs } from "../../src/validate";
+import { fixtureCA, fixtureKubeconfig, member, refusal } from "../helpers";
+
+// Each row: args that must be refused, and a line the single error must contain.
+const badInputs: [string, unknown, string][] = [
+    ["empty member name", { clusters: [member("")] }, 'clusters[0]: name is empty'],
+    ["duplicate member names", { clusters: [member("member1"), member("member1")] }, 'member "member1": name is used more than once (clusters[0] and clusters[1])'],
+    ["upper-case member name", { clusters: [member("Member1")] }, 'member "Member1": name "Member1" is not a DNS-1123 label'],
+    ["member name with a dot", { clusters: [member("member.one")] }, 'member "member.one": name "member.one" is not a DNS-1123 label'],
+    ["member name of 64 characters", { clusters: [member("m".repeat(64))] }, `name "${"m".repeat(64)}" is not a DNS-1123 label`],
+    ["invalid hostClusterName", { clusters: [], hostClusterName: "Host_1" }, 'hostClusterName "Host_1" is not a DNS-1123 label'],
+    ["invalid kubefedNamespace", { clusters: [], kubefedNamespace: "kube.fed" }, 'kubefedNamespace "kube.fed" is not a DNS-1123 label'],
+    ["invalid configMapName", { clusters: [], configMapName: "Kubefed Config" }, 'configMapName "Kubefed Config" is not a DNS-1123 subdomain'],
+    ["clientCIDR that is not a CIDR", { clusters: [member("m1", { serverAddressByClientCIDRs: [{ clientCIDR: "10.0.0.0", serverAddress: "https://a" }] })] }, 'member "m1": serverAddressByClientCIDRs[0].clientCIDR "10.0.0.0" is not an IPv4 or IPv6 CIDR'],
+    ["clientCIDR with a bad prefix length", { clusters: [member("m1", { serverAddressByClientCIDRs: [{ clientCIDR: "10.0.0.0/33", serverAddress: "https://a" }] })] }, 'serverAddressByClientCIDRs[0].clientCIDR "10.0.0.0/33" is not an IPv4 or IPv6 CIDR'],
+    ["serverAddress without scheme", { clusters: [member("m1", { serverAddressByClientCIDRs: [{ clientCIDR: "::/0", serverAddress: "10.0.0.1:6443" }] })] }, 'member "m1": serverAddressByClientCIDRs[0].serverAddress "10.0.0.1:6443" is not an http(s) URL with a host'],
+    ["serverAddress of another scheme", { clusters: [member("m1", { serverAddressByClientCIDRs: [{ clientCIDR: "0.0.0.0/0", serverAddress: "ftp://a.example" }] })] }, 'serverAddress "ftp://a.example" is not an http(s) URL with a host'],
+    ["empty serverAddressByClientCIDRs", { clusters: [member("m1", { serverAddressByClientCIDRs: [] })] }, 'member "m1": serverAddressByClientCIDRs must list at least one entry'],
+    ["apiEndpoint without host", { clusters: [member("m1", { apiEndpoint: "https://" })] }, 'member "m1": apiEndpoint "https://" is not an http(s) URL with a host'],
+    ["negative replicas", { clusters: [member("m1", { replicas: -1 })] }, 'member "m1": replicas -1 is not a non-negative integer'],
+    ["fractional replicas", { clusters: [member("m1", { replicas: 1.5 })] }, 'member "m1": replicas 1.5 is not a non-negative integer'],
+    ["invalid label key", { clusters: [member("m1", { labels: { "-region": "eu" } })] }, 'member "m1": label key "-region" is not a valid label name'],
+    ["invalid label prefix", { clusters: [member("m1", { labels: { "Example.com/region": "eu" } })] }, 'label key "Example.com/region" has a prefix that is not a DNS-1123 subdomain'],
+    ["invalid label value", { clusters: [member("m1", { labels: { region: "eu west" } })] }, 'member "m1": label "region" has an invalid value "eu west"'],
+    ["unknown TLS validation", { clusters: [member("m1", { disabledTLSValidations: ["Hostname"] })] }, 'member "m1": disabledTLSValidations has unknown values ["Hostname"]'],
+    ["'*' mixed with another TLS validation", { clusters: [member("m1", { disabledTLSValidations: ["*", "SubjectName"] })] }, 'member "m1": disabledTLSValidations: "*" disables every validation and must stand alone'],
+    ["proxyURL of another scheme", { clusters: [member("m1", { proxyURL: "ftp://proxy.example:21" })] }, 'member "m1": proxyURL "ftp://proxy.example:21" is not an http, https or socks5 URL with a host'],
+    ["unknown scope", { clusters: [], scope: "Global" }, 'scope "Global" is neither "Cluster" nor "Namespaced"'],
+    ["kubeconfig that is not YAML", { clusters: [member("m1", { kubeconfig: "clusters: [unclosed" })] }, 'member "m1": kubeconfig is not valid YAML'],
+    ["kubeconfig that is not a kubeconfig", { clusters: [member("m1", { kubeconfig: "hello: world" })] }, 'member "m1": kubeconfig is not a kubeconfig'],
+    ["kubeconfig without the named context", { clusters: [member("m1", { kubeconfig: fixtureKubeconfig("m1"), context: "prod" })] }, 'member "m1": kubeconfig has no context "prod" (contexts: m1, m1-other)'],
+    ["missing kubeconfig", { clusters: [{ name: "m1" }] }, 'member "m1": kubeconfig is missing'],
+    ["caBundle that is not a PEM certificate", { clusters: [member("m1", { caBundle: "not a certificate" })] }, 'member "m1": caBundle is not a PEM-encoded certificate'],
+    ["clusters that is not an array", { clusters: { m1: {} } }, "clusters must be a plain array of members"],
+];
+
+describe("bad input", () => {
+    test.each(badInputs)("%s: one error naming the problem, nothing registered", async (_what, args, expected) => {
+        const { error, registrations } = await refusal(args);
+        expect(error).toBeInstanceOf(KubefedValidationError);
+        expect(error.message).toContain(expected);
+        expect(registrations).toHaveLength(0);
+    });
+
+    test("every problem of every member is listed in one error", async () => {
+        const { error, registrations } = await refusal({
+            scope: "Both",
+            hostClusterName: "HOST",
+            clusters: [
+                member("m1", { replicas: -2, proxyURL: "gopher://x" }),
+                member("m1"),
+                member("m2", { labels: { "a/b/c": "x" }, serverAddressByClientCIDRs: [{ clientCIDR: "300.0.0.0/8", serverAddress: "https://m2" }] }),
+            ],
+        });
+        expect(registrations).toHaveLength(0);
+        const problems = (error as KubefedValidationError).problems;
+        expect(problems).toEqual([
+            'hostClusterName "HOST" is not a DNS-1123 label (at most 63 lower-case alphanumerics or \'-\', starting and ending with an alphanumeric)',
+            'scope "Both" is neither "Cluster" nor "Namespaced"',
+            'member "m1": replicas -2 is not a non-negative integer',
+            'member "m1": proxyURL "gopher://x" is not an http, https or socks5 URL with a host',
+            'member "m1": name is used more than once (clusters[0] and clusters[1])',
+            'member "m2": serverAddressByClientCIDRs[0].clientCIDR "300.0.0.0/8" is not an IPv4 or IPv6 CIDR',
+            expect.stringContaining('member "m2": label key "a/b/c" has a prefix'),
+        ]);
+        expect(error.message).toMatch(/^KubefedFederation "fed" has 7 invalid arguments:\n {2}- /);
+    });
+});
+
+describe("good input", () => {
+    test("defaults are applied and members sorted by name", () => {
+        const { settings, members } = validateFederationArgs("fed", { clusters: [member("b"), member("a", { replicas: 0 })] });
+        expect(settings).toEqual({
+            federationName: "federation",
+            hostClusterName: "host",
+            configNamespace: "kube-system",
+            kubefedNamespace: "kube-federation-system",
+            configMapName: "kubefed-config",
+            kubeconfigSecretName: "kubefed-kubeconfig",
+            scope: "Cluster",
+            waitForReady: false,
+        });
+        expect(members.map((m) => [m.name, m.replicas, m.labels, m.disabledTLSValidations])).toEqual([
+            ["a", 0, {}, []],
+            ["b", 1, {}, []],
+        ]);
+    });
+
+    test("accepts IPv6 CIDRs, socks5 proxies, prefixed label keys, empty label values and a PEM caBundle", () => {
+        expect(() =>
+            validateFederationArgs("fed", {
+                scope: "Namespaced",
+                clusters: [
+                    member("m1", {
+                        serverAddressByClientCIDRs: [{ clientCIDR: "fd00::/8", serverAddress: "https://[fd00::1]:6443" }],
+                        proxyURL: "socks5://127.0.0.1:1080",
+                        labels: { "topology.kubernetes.io/region": "eu-west-1", tier: "" },
+                        caBundle: fixtureCA("member1"),
+                        disabledTLSValidations: ["*"],
+                        context: "m1-other",
+                    }),
+                ],
+            }),
+        ).not.toThrow();
+    });
+
+    test("name and address rules", () => {
+        expect(isDNS1123Label("member-1")).toBe(true);
+        expect(isDNS1123Label("member-")).toBe(false);
+        expect(isCIDR("192.168.0.0/16")).toBe(true);
+        expect(isCIDR("192.168.0.0")).toBe(false);
+        expect(labelKeyProblem("kubernetes.io/hostname")).toBeUndefined();
+        expect(labelKeyProblem("a".repeat(64))).toContain("is not a valid label name");
+    });
+});
