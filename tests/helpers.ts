@@ -1,6 +1,7 @@
 // Test helpers, shared by the unit suites: fixture kubeconfigs, and a run of the component under
 // Pulumi's mocks that records every registration.
 import * as fs from "fs";
+import * as childProcess from "child_process";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import * as pulumi from "@pulumi/pulumi";
@@ -104,12 +105,19 @@ export interface FederationRun {
     clustersSecret: boolean;
 }
 
+/** Waits until every registration sent to the (mock) engine has been answered. */
+function registrationsSettled(): Promise<void> {
+    // Internal to the SDK (not in its typings): what `pulumi` itself awaits before exiting.
+    const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+    return settings.waitForRPCs();
+}
+
 export function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
     return new Promise((resolve) => output.apply(resolve));
 }
 
 /** What the mocked engine does for each registration: echo inputs, and play the token controller. */
-function mockState(type: string, inputs: any): Record<string, any> {
+export function mockState(type: string, inputs: any): Record<string, any> {
     if (type === "kubernetes:core/v1:Secret" && inputs.type === "kubernetes.io/service-account-token") {
         return { ...inputs, data: { token: b64(serviceAccountToken(inputs.metadata.name)), "ca.crt": b64("ca") } };
     }
@@ -118,8 +126,6 @@ function mockState(type: string, inputs: any): Record<string, any> {
     }
     return inputs;
 }
-
-let runCount = 0;
 
 /**
  * Constructs a KubefedFederation under Pulumi's mocks and waits until every registration is done.
@@ -141,7 +147,7 @@ export async function runFederation(args: KubefedFederationArgs, opts: { hostPro
             call: (callArgs) => callArgs.inputs,
         },
         "kubefed-test",
-        `unit-${++runCount}`,
+        "unit",
         false,
     );
     // Record what the mocks' newResource does not see: parent, options and dependencies.
@@ -172,7 +178,7 @@ export async function runFederation(args: KubefedFederationArgs, opts: { hostPro
     try {
         federation = new KubefedFederation(opts.name ?? "fed", args, { provider });
     } catch (e) {
-        await (await import("@pulumi/pulumi/runtime/settings")).waitForRPCs();
+        await registrationsSettled();
         throw Object.assign(e as Error, { registrations });
     }
     const [clusterNames, clusters, clusterNamesSecret, clustersSecret] = await Promise.all([
@@ -181,7 +187,7 @@ export async function runFederation(args: KubefedFederationArgs, opts: { hostPro
         pulumi.isSecret(federation.clusterNames),
         pulumi.isSecret(federation.clusters),
     ]);
-    await (await import("@pulumi/pulumi/runtime/settings")).waitForRPCs();
+    await registrationsSettled();
     if (!registrations.some((r) => r.type === "kubefed:index:KubefedFederation")) {
         throw new Error("the mocks saw no registration: is setMocks in effect?");
     }
@@ -210,4 +216,25 @@ export async function refusal(args: unknown): Promise<{ error: Error; registrati
         return { error: e as Error, registrations: (e as { registrations: Registration[] }).registrations };
     }
     throw new Error("the component accepted the args");
+}
+
+/**
+ * Runs the component in a child Node.js process under the mocks, as the engine runs a program,
+ * and returns what it printed. For failures only known at deploy time: they surface as
+ * unhandled rejections, which Jest's sandbox cannot observe. `program` is TypeScript that sees
+ * `pulumi`, `KubefedFederation` and the exports of this file.
+ */
+export function runInChildProcess(program: string): { status: number | null; output: string } {
+    const root = path.join(__dirname, "..");
+    const script = `
+        const fs = require("fs"), ts = require("typescript");
+        require.extensions[".ts"] = (m, file) => m._compile(ts.transpileModule(fs.readFileSync(file, "utf8"),
+            { compilerOptions: { module: ts.ModuleKind.CommonJS, esModuleInterop: true, target: ts.ScriptTarget.ES2022 } }).outputText, file);
+        process.on("unhandledRejection", (e) => { console.error("update failed: " + (e && e.message)); process.exitCode = 1; });
+        const pulumi = require("@pulumi/pulumi");
+        const helpers = require("./tests/helpers.ts");
+        pulumi.runtime.setMocks({ newResource: (a) => ({ id: a.name + "-id", state: { ...a.inputs, ...helpers.mockState(a.type, a.inputs) } }), call: (a) => a.inputs }, "p", "s", false)
+            .then(() => { const { KubefedFederation } = require("./src"); ${program} });`;
+    const result = childProcess.spawnSync(process.execPath, ["-e", script], { cwd: root, encoding: "utf8", timeout: 60_000 });
+    return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }

@@ -1,0 +1,326 @@
+import * as fs from "fs";
+import * as path from "path";
+import Ajv from "ajv";
+import * as yaml from "js-yaml";
+import * as pulumi from "@pulumi/pulumi";
+import { KubefedFederationArgs } from "../../src";
+import { adminToken, b64, byKind, runInChildProcess, find, fixtureCA, fixtureKubeconfig, FederationRun, member, Registration, runFederation, serviceAccountToken } from "../helpers";
+
+const KFC = "kubernetes:core.kubefed.io/v1beta1:KubeFedCluster";
+const SECRET = "kubernetes:core/v1:Secret";
+const CONFIGMAP = "kubernetes:core/v1:ConfigMap";
+const NS = "kube-federation-system";
+
+/** One line per child: type, namespace/name, and which cluster it goes to. */
+function summary(run: FederationRun): string[] {
+    const providerName = (r: Registration) => (r.provider ? r.provider.split("::")[3] : "host");
+    return run.children
+        .map((r) => {
+            if (r.type === "pulumi:providers:kubernetes") {
+                return `provider ${r.name} (${r.inputs.clusterIdentifier})`;
+            }
+            const meta = r.inputs.metadata;
+            return `${r.type.split(":")[2]} ${meta.namespace ?? ""}/${meta.name} @${providerName(r)}`;
+        })
+        .sort();
+}
+
+function memberSummary(m: string, scope: "Cluster" | "Namespaced", host = "host"): string[] {
+    const sa = `${m}-${host}`;
+    const rbac =
+        scope === "Cluster"
+            ? [`ClusterRole /kubefed-controller-manager:${sa} @fed-${m}`, `ClusterRoleBinding /kubefed-controller-manager:${sa} @fed-${m}`]
+            : [
+                  `Role ${NS}/kubefed-controller-manager:${sa} @fed-${m}`,
+                  `RoleBinding ${NS}/kubefed-controller-manager:${sa} @fed-${m}`,
+                  `ClusterRole /kubefed-controller-manager:${NS}:healthcheck-${sa} @fed-${m}`,
+                  `ClusterRoleBinding /kubefed-controller-manager:${NS}:healthcheck-${sa} @fed-${m}`,
+              ];
+    return [
+        `provider fed-${m} (kubefed-member-${m})`,
+        `NamespacePatch /${NS} @fed-${m}`,
+        `ServiceAccount ${NS}/${sa} @fed-${m}`,
+        `Secret ${NS}/${sa} @fed-${m}`,
+        ...rbac,
+        `Secret ${NS}/${sa}-token @host`,
+        `KubeFedCluster ${NS}/${m} @host`,
+    ];
+}
+
+const hostSummary = ["ConfigMap kube-system/kubefed-config @host", "Secret kube-system/kubefed-kubeconfig @host"];
+
+describe.each(["Cluster", "Namespaced"] as const)("scope %s", (scope) => {
+    test.each([0, 1, 3])("%i members: exactly the host objects and each member's join objects", async (count) => {
+        const names = ["member1", "member2", "member3"].slice(0, count);
+        const run = await runFederation({ scope, clusters: names.map((n) => member(n)) });
+        expect(summary(run)).toEqual([...hostSummary, ...names.flatMap((n) => memberSummary(n, scope))].sort());
+        expect(run.children.every((r) => r.parent.endsWith("kubefed:index:KubefedFederation::fed"))).toBe(true);
+        expect(run.clusterNames).toEqual(names);
+    });
+});
+
+test("the host objects go through the provider given to the component, members through their own", async () => {
+    const run = await runFederation({ clusters: [member("member1")] }, { hostProvider: true });
+    const onHost = [find(run, CONFIGMAP, "kubefed-config", "kube-system"), find(run, SECRET, "member1-host-token", NS), find(run, KFC, "member1", NS)];
+    for (const r of onHost) {
+        expect(r.provider).toMatch(/::pulumi:providers:kubernetes::host::/);
+    }
+    expect(find(run, SECRET, "member1-host", NS).provider).toMatch(/kubefed:index:KubefedFederation\$pulumi:providers:kubernetes::fed-member1::/);
+});
+
+test("every child with a fixed name is deleted before it is replaced", async () => {
+    const run = await runFederation({ clusters: [member("member1")], scope: "Namespaced" });
+    const fixedNames = run.children.filter((r) => r.type !== "pulumi:providers:kubernetes" && r.type !== "kubernetes:core/v1:NamespacePatch");
+    expect(fixedNames).toHaveLength(10);
+    expect(fixedNames.filter((r) => !r.deleteBeforeReplace).map((r) => r.name)).toEqual([]);
+});
+
+test("fields: the KubeFedCluster, the token Secrets, the service account and the member provider", async () => {
+    const run = await runFederation({
+        hostClusterName: "hub",
+        kubefedNamespace: "fed-system",
+        clusters: [member("member1", { labels: { region: "eu" }, disabledTLSValidations: ["ValidityPeriod"], proxyURL: "https://proxy.example:3128", context: "member1" })],
+    });
+    expect(find(run, KFC, "member1", "fed-system").inputs).toEqual({
+        apiVersion: "core.kubefed.io/v1beta1",
+        kind: "KubeFedCluster",
+        metadata: { name: "member1", namespace: "fed-system", labels: { region: "eu" } },
+        spec: {
+            apiEndpoint: "https://member1.example.com:6443",
+            caBundle: b64(fixtureCA("member1")),
+            secretRef: { name: "member1-hub-token" },
+            disabledTLSValidations: ["ValidityPeriod"],
+            proxyURL: "https://proxy.example:3128",
+        },
+    });
+    // The host's copy holds the token the member's token controller wrote.
+    expect(find(run, SECRET, "member1-hub-token", "fed-system").inputs.data).toEqual({ token: b64(serviceAccountToken("member1-hub")) });
+    expect(find(run, SECRET, "member1-hub", "fed-system").inputs).toMatchObject({
+        type: "kubernetes.io/service-account-token",
+        metadata: { annotations: { "kubernetes.io/service-account.name": "member1-hub" } },
+    });
+    expect(find(run, "kubernetes:core/v1:ServiceAccount", "member1-hub", "fed-system").inputs.metadata.name).toBe("member1-hub");
+    const provider = run.children.find((r) => r.type === "pulumi:providers:kubernetes")!;
+    expect(provider.inputs).toMatchObject({ kubeconfig: fixtureKubeconfig("member1"), context: "member1", clusterIdentifier: "kubefed-member-member1" });
+    // The KubeFedCluster waits for the host token Secret and the member's RBAC.
+    const kfc = find(run, KFC, "member1", "fed-system");
+    const urnOf = (r: Registration) => r.urn;
+    expect(kfc.dependencies).toEqual(expect.arrayContaining([urnOf(find(run, SECRET, "member1-hub-token", "fed-system"))]));
+    expect(kfc.dependencies.some((d) => d.includes("ClusterRoleBinding"))).toBe(true);
+});
+
+test("kubefed.yaml parses to the federation document", async () => {
+    const run = await runFederation({
+        federationName: "prod",
+        clusters: [
+            member("member2", { replicas: 3 }),
+            member("member1", { labels: { region: "eu" }, serverAddressByClientCIDRs: [{ clientCIDR: "10.0.0.0/8", serverAddress: "https://10.0.0.1:6443" }] }),
+        ],
+    });
+    const document = yaml.load(find(run, CONFIGMAP, "kubefed-config", "kube-system").inputs.data["kubefed.yaml"]);
+    expect(document).toEqual({
+        apiVersion: "federation/v1beta1",
+        kind: "Federation",
+        metadata: { name: "prod" },
+        spec: {
+            clusters: [
+                { clusterName: "member1", serverAddressByClientCIDRs: [{ clientCIDR: "10.0.0.0/8", serverAddress: "https://10.0.0.1:6443" }], labels: { region: "eu" }, replicas: 1 },
+                { clusterName: "member2", serverAddressByClientCIDRs: [{ clientCIDR: "0.0.0.0/0", serverAddress: "https://member2.example.com:6443" }], replicas: 3 },
+            ],
+        },
+    });
+    // The first serverAddress is member1's apiEndpoint.
+    expect(find(run, KFC, "member1", NS).inputs.spec.apiEndpoint).toBe("https://10.0.0.1:6443");
+});
+
+/** Registrations as comparable records: type, name, inputs, provider and options. */
+function registered(run: FederationRun): Record<string, unknown> {
+    return Object.fromEntries(
+        run.children.map((r) => [
+            `${r.type}::${r.name}`,
+            { inputs: r.inputs, secretPaths: r.secretPaths, provider: r.provider, dependencies: [...r.dependencies].sort(), dbr: r.deleteBeforeReplace },
+        ]),
+    );
+}
+
+/** The registrations of `after` that differ from `before`, and those only one of them has. */
+function changes(before: FederationRun, after: FederationRun) {
+    const a = registered(before);
+    const b = registered(after);
+    return {
+        added: Object.keys(b).filter((k) => !(k in a)).sort(),
+        removed: Object.keys(a).filter((k) => !(k in b)).sort(),
+        changed: Object.keys(a).filter((k) => k in b && JSON.stringify(a[k]) !== JSON.stringify(b[k])).sort(),
+    };
+}
+
+const three = (): KubefedFederationArgs => ({ clusters: [member("member1"), member("member2"), member("member3", { labels: { region: "us" } })] });
+
+describe("what an edit changes", () => {
+    test("reordering clusters registers identical resources and inputs", async () => {
+        const before = await runFederation(three());
+        const after = await runFederation({ clusters: [...three().clusters].reverse() });
+        expect(changes(before, after)).toEqual({ added: [], removed: [], changed: [] });
+        expect(after.clusters).toEqual(before.clusters);
+    });
+
+    test("removing a member registers the same resources minus exactly its own", async () => {
+        const before = await runFederation(three());
+        const after = await runFederation({ clusters: three().clusters.filter((m) => m.name !== "member2") });
+        const diff = changes(before, after);
+        expect(diff.added).toEqual([]);
+        expect(diff.removed).toEqual(
+            [
+                "pulumi:providers:kubernetes::fed-member2",
+                "kubernetes:core/v1:NamespacePatch::fed-member2-namespace",
+                "kubernetes:core/v1:ServiceAccount::fed-member2-service-account",
+                "kubernetes:core/v1:Secret::fed-member2-token",
+                "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole::fed-member2-cluster-role",
+                "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding::fed-member2-cluster-role-binding",
+                "kubernetes:core/v1:Secret::fed-member2-host-token",
+                `${KFC}::fed-member2-kubefedcluster`,
+            ].sort(),
+        );
+        // The federation-wide objects lose the member's entry.
+        expect(diff.changed).toEqual([`${CONFIGMAP}::fed-config`, `${SECRET}::fed-kubeconfig`]);
+        expect(Object.keys(find(after, SECRET, "kubefed-kubeconfig", "kube-system").inputs.data)).toEqual(["kubeconfig-member1", "kubeconfig-member3"]);
+        expect(after.clusterNames).toEqual(["member1", "member3"]);
+    });
+
+    test("changing a member's replicas changes only the ConfigMap and the describe output", async () => {
+        const before = await runFederation(three());
+        const args = three();
+        args.clusters[0].replicas = 3;
+        const after = await runFederation(args);
+        expect(changes(before, after)).toEqual({ added: [], removed: [], changed: [`${CONFIGMAP}::fed-config`] });
+        expect(after.clusters.member1.replicas).toBe(3);
+        expect(before.clusters.member1.replicas).toBe(1);
+    });
+
+    test("changing a member's labels changes only its KubeFedCluster and the ConfigMap", async () => {
+        const before = await runFederation(three());
+        const args = three();
+        args.clusters[2].labels = { region: "eu", tier: "gold" };
+        const after = await runFederation(args);
+        expect(changes(before, after)).toEqual({ added: [], removed: [], changed: [`${CONFIGMAP}::fed-config`, `${KFC}::fed-member3-kubefedcluster`].sort() });
+        expect(find(after, KFC, "member3", NS).inputs.metadata.labels).toEqual({ region: "eu", tier: "gold" });
+    });
+});
+
+describe("credentials", () => {
+    const credentials = (run: FederationRun) => [
+        ...["member1", "member2"].map(adminToken),
+        ...["member1", "member2"].map(fixtureKubeconfig),
+        ...["member1-host", "member2-host"].flatMap((s) => [serviceAccountToken(s), b64(serviceAccountToken(s))]),
+        ...Object.values(find(run, SECRET, "kubefed-kubeconfig", "kube-system").inputs.data as Record<string, string>),
+    ];
+
+    test("every credential is a Pulumi secret where it is registered", async () => {
+        const run = await runFederation({ clusters: [member("member1"), member("member2")] });
+        for (const provider of byKind(run, "pulumi:providers:kubernetes")) {
+            expect(provider.secretPaths).toContain("kubeconfig");
+        }
+        expect(find(run, SECRET, "kubefed-kubeconfig", "kube-system").secretPaths).toContain("data");
+        for (const m of ["member1", "member2"]) {
+            expect(find(run, SECRET, `${m}-host-token`, NS).secretPaths).toContain("data");
+            // The member's token Secret has no token input; its outputs are secret.
+            expect(find(run, SECRET, `${m}-host`, NS).additionalSecretOutputs).toEqual(expect.arrayContaining(["data"]));
+        }
+        // Outside those secret paths, no registered input carries a credential.
+        for (const r of run.children) {
+            const visible = JSON.stringify(r.inputs, (key, value) => (r.secretPaths.includes(key) && key !== "" ? "[secret]" : value));
+            for (const credential of credentials(run)) {
+                expect(visible).not.toContain(credential);
+            }
+        }
+    });
+
+    test("no output carries a credential, and the outputs are not secret", async () => {
+        const run = await runFederation({ clusters: [member("member1"), member("member2")] });
+        expect(run.clustersSecret).toBe(false);
+        expect(run.clusterNamesSecret).toBe(false);
+        const outputs = JSON.stringify({ names: run.clusterNames, clusters: run.clusters });
+        for (const credential of credentials(run)) {
+            expect(outputs).not.toContain(credential);
+        }
+        expect(run.clusters.member1).toEqual({
+            name: "member1",
+            apiEndpoint: "https://member1.example.com:6443",
+            serverAddressByClientCIDRs: [{ clientCIDR: "0.0.0.0/0", serverAddress: "https://member1.example.com:6443" }],
+            labels: {},
+            replicas: 1,
+            serviceAccountName: "member1-host",
+            secretName: "member1-host-token",
+            kubeFedClusterName: "member1",
+        });
+        // The component's own inputs in state hold nothing.
+        expect(run.registrations.find((r) => r.type === "kubefed:index:KubefedFederation")!.inputs).toEqual({});
+    });
+
+    test("a kubeconfig given as a secret output stays secret, and the endpoint derived from it does not", async () => {
+        const run = await runFederation({ clusters: [member("member1", { kubeconfig: pulumi.secret(fixtureKubeconfig("member1")) })] });
+        expect(byKind(run, "pulumi:providers:kubernetes")[0].secretPaths).toContain("kubeconfig");
+        expect(run.clustersSecret).toBe(false);
+        expect(find(run, KFC, "member1", NS).secretPaths).toEqual([]);
+        expect(find(run, KFC, "member1", NS).inputs.spec.apiEndpoint).toBe("https://member1.example.com:6443");
+    });
+});
+
+test("waitForReady annotates each KubeFedCluster and reports its Ready condition", async () => {
+    const run = await runFederation({ waitForReady: true, clusters: [member("member1")] });
+    expect(find(run, KFC, "member1", NS).inputs.metadata.annotations).toEqual({ "pulumi.com/waitFor": "condition=Ready" });
+    expect(run.clusters.member1.ready).toBe(true);
+    const without = await runFederation({ clusters: [member("member1")] });
+    expect(find(without, KFC, "member1", NS).inputs.metadata.annotations).toBeUndefined();
+    expect(without.clusters.member1.ready).toBeUndefined();
+});
+
+test("a kubeconfig known only at deploy time is checked then, and the failure names the member", async () => {
+    const { status, output } = runInChildProcess(`
+        new KubefedFederation("fed", { clusters: [
+            helpers.member("member6"),
+            helpers.member("member7", { kubeconfig: pulumi.output("kind: Config\\nclusters: []\\ncontexts: []\\n") }),
+        ] });`);
+    expect(status).toBe(1);
+    const failures = output.split("\n").filter((line) => line.startsWith("update failed: "));
+    expect(failures.length).toBeGreaterThan(0);
+    for (const failure of failures) {
+        expect(failure).toMatch(/member "member7": kubeconfig has no current-context and no context was given$/);
+    }
+    expect(output).not.toContain('member "member6"');
+});
+
+describe("against KubeFed v0.10.0's CRD schema", () => {
+    const crdFile = path.join(__dirname, "..", "..", "..", "shared", "kubefed-v0.10.0", "core-crds.yaml");
+    const crd = (yaml.loadAll(fs.readFileSync(crdFile, "utf8")) as any[]).find((d) => d?.spec?.names?.kind === "KubeFedCluster");
+    const version = crd.spec.versions.find((v: any) => v.name === "v1beta1");
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    ajv.addFormat("byte", /^[A-Za-z0-9+/]*={0,2}$/);
+    ajv.addFormat("date-time", true);
+    const validate = ajv.compile(version.schema.openAPIV3Schema);
+
+    test("the schema is the real one and catches a bad object", () => {
+        expect(crd.spec.group).toBe("core.kubefed.io");
+        expect(validate({ apiVersion: "core.kubefed.io/v1beta1", kind: "KubeFedCluster", metadata: {}, spec: { apiEndpoint: "x" } })).toBe(false);
+        expect(validate({ apiVersion: "core.kubefed.io/v1beta1", kind: "KubeFedCluster", metadata: {}, spec: { apiEndpoint: "x", secretRef: { name: "s" }, caBundle: "not base64!" } })).toBe(false);
+    });
+
+    test.each(["Cluster", "Namespaced"] as const)("every KubeFedCluster validates (scope %s)", async (scope) => {
+        const run = await runFederation({
+            scope,
+            waitForReady: true,
+            clusters: [
+                member("member1", { disabledTLSValidations: ["*"], proxyURL: "socks5://proxy:1080", labels: { region: "eu" } }),
+                member("member2", { disabledTLSValidations: ["SubjectName", "ValidityPeriod"] }),
+                member("member3", { kubeconfig: fixtureKubeconfig("member3"), context: "member3-other" }),
+            ],
+        });
+        const clusters = byKind(run, KFC);
+        expect(clusters).toHaveLength(3);
+        for (const cluster of clusters) {
+            const valid = validate(cluster.inputs);
+            expect(validate.errors ?? []).toEqual([]);
+            expect(valid).toBe(true);
+        }
+    });
+});

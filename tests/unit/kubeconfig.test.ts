@@ -1,0 +1,37 @@
+import * as yaml from "js-yaml";
+import { renderMemberKubeconfig, resolveContext } from "../../src/kubeconfig";
+import { fixtureCA, fixtureKubeconfig, fixtureServer } from "../helpers";
+
+test("the current context gives the server and the inline CA", () => {
+    expect(resolveContext(fixtureKubeconfig("member2"))).toEqual({ context: "member2", server: fixtureServer("member2"), caPem: fixtureCA("member2") });
+});
+
+test("a named context is used instead of the current one", () => {
+    expect(resolveContext(fixtureKubeconfig("member2"), "member2-other")).toEqual({
+        context: "member2-other",
+        server: "https://other.member2.example.com",
+        caPem: undefined,
+    });
+});
+
+test.each([
+    ["apiVersion: v1\nclusters: []\ncontexts: []\n", "kubeconfig has no current-context and no context was given"],
+    ["clusters: []\ncontexts: [{name: a, context: {cluster: gone}}]\ncurrent-context: a\n", 'kubeconfig context "a" names cluster "gone", which the kubeconfig does not define'],
+    ["clusters: [{name: a}]\ncontexts: []\n", "kubeconfig is not a kubeconfig (/clusters/0 must have required property 'cluster')"],
+    ["- just\n- a list\n", "kubeconfig is not a kubeconfig (/ must be object)"],
+])("refuses %j", (text, message) => {
+    expect(() => resolveContext(text)).toThrow(message);
+});
+
+test("the rendered member kubeconfig is a valid kubeconfig with the token user", () => {
+    const text = renderMemberKubeconfig({ clusterName: "member1", userName: "member1-host", server: "https://m1:6443", caPem: fixtureCA("member1"), token: "t0k3n", proxyURL: "socks5://p:1080" });
+    expect(resolveContext(text)).toEqual({ context: "member1", server: "https://m1:6443", caPem: fixtureCA("member1") });
+    const doc = yaml.load(text) as any;
+    expect(doc.users).toEqual([{ name: "member1-host", user: { token: "t0k3n" } }]);
+    expect(doc.clusters[0].cluster["proxy-url"]).toBe("socks5://p:1080");
+});
+
+test("insecure-skip-tls-verify replaces the CA, which the API client would refuse together", () => {
+    const doc = yaml.load(renderMemberKubeconfig({ clusterName: "m", userName: "u", server: "https://m", caPem: "PEM", token: "t", insecureSkipTLSVerify: true })) as any;
+    expect(doc.clusters[0].cluster).toEqual({ server: "https://m", "insecure-skip-tls-verify": true });
+});
