@@ -1,0 +1,37 @@
+// A federation whose members are listed in stack config:
+//
+//   pulumi config set --secret hostKubeconfig "$(cat host.yaml)"
+//   pulumi config set --path 'members[0]' member1
+//   pulumi config set --secret member1Kubeconfig "$(cat member1.yaml)"
+//   pulumi config set member1Replicas 3        # optional: "kubefed scale member1 --replicas=3"
+//   pulumi up
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { KubefedFederation } from "@kubefed-iac/kubefed";
+
+const config = new pulumi.Config();
+
+// The host cluster runs the KubeFed control plane. A stable clusterIdentifier keeps a rotated
+// kubeconfig from replacing everything on the host.
+const host = new k8s.Provider("host", {
+    kubeconfig: config.requireSecret("hostKubeconfig"),
+    clusterIdentifier: "kubefed-host",
+});
+
+const federation = new KubefedFederation(
+    "federation",
+    {
+        clusters: config.requireObject<string[]>("members").map((name) => ({
+            name,
+            kubeconfig: config.requireSecret(`${name}Kubeconfig`),
+            replicas: config.getNumber(`${name}Replicas`),
+            labels: config.getObject<Record<string, string>>(`${name}Labels`),
+        })),
+        waitForReady: config.getBoolean("waitForReady") ?? true,
+    },
+    { provider: host },
+);
+
+// `pulumi stack output clusterNames` is "kubefed list"; `clusters` is "kubefed describe".
+export const clusterNames = federation.clusterNames;
+export const clusters = federation.clusters;
