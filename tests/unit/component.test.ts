@@ -4,7 +4,7 @@ import Ajv from "ajv";
 import * as yaml from "js-yaml";
 import * as pulumi from "@pulumi/pulumi";
 import { KubefedFederationArgs } from "../../src";
-import { adminToken, b64, byKind, runInChildProcess, find, fixtureCA, fixtureKubeconfig, FederationRun, member, Registration, runFederation, serviceAccountToken } from "../helpers";
+import { adminToken, b64, byKind, runInChildProcess, find, fixtureCA, fixtureKubeconfig, FederationRun, member, Registration, runFederation, serviceAccountToken } from "../helpers/mocks";
 
 const KFC = "kubernetes:core.kubefed.io/v1beta1:KubeFedCluster";
 const SECRET = "kubernetes:core/v1:Secret";

@@ -1,5 +1,5 @@
 import { caBundleBase64, resolveMemberEndpoint } from "../../src/endpoint";
-import { b64, fixtureCA, fixtureKubeconfig, fixtureServer } from "../helpers";
+import { b64, fixtureCA, fixtureKubeconfig, fixtureServer } from "../helpers/mocks";
 
 const kubeconfig = fixtureKubeconfig("member1");
 

@@ -1,6 +1,6 @@
 import * as yaml from "js-yaml";
 import { renderMemberKubeconfig, resolveContext } from "../../src/kubeconfig";
-import { fixtureCA, fixtureKubeconfig, fixtureServer } from "../helpers";
+import { fixtureCA, fixtureKubeconfig, fixtureServer } from "../helpers/mocks";
 
 test("the current context gives the server and the inline CA", () => {
     expect(resolveContext(fixtureKubeconfig("member2"))).toEqual({ context: "member2", server: fixtureServer("member2"), caPem: fixtureCA("member2") });

@@ -1,6 +1,6 @@
 import { KubefedValidationError } from "../../src";
 import { isCIDR, isDNS1123Label, labelKeyProblem, validateFederationArgs } from "../../src/validate";
-import { fixtureCA, fixtureKubeconfig, member, refusal } from "../helpers";
+import { fixtureCA, fixtureKubeconfig, member, refusal } from "../helpers/mocks";
 
 // Each row: args that must be refused, and a line the single error must contain.
 const badInputs: [string, unknown, string][] = [

@@ -5,7 +5,7 @@ import * as childProcess from "child_process";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import * as pulumi from "@pulumi/pulumi";
-import type { KubefedFederationArgs, MemberClusterArgs } from "../src";
+import type { KubefedFederationArgs, MemberClusterArgs } from "../../src";
 
 export const FIXTURES = path.join(__dirname, "fixtures");
 
@@ -171,7 +171,7 @@ export async function runFederation(args: KubefedFederationArgs, opts: { hostPro
         });
     };
 
-    const { KubefedFederation } = await import("../src");
+    const { KubefedFederation } = await import("../../src");
     const k8s = await import("@pulumi/kubernetes");
     const provider = opts.hostProvider ? new k8s.Provider("host", { kubeconfig: fixtureKubeconfig("host") }) : undefined;
     let federation;
@@ -225,14 +225,14 @@ export async function refusal(args: unknown): Promise<{ error: Error; registrati
  * `pulumi`, `KubefedFederation` and the exports of this file.
  */
 export function runInChildProcess(program: string): { status: number | null; output: string } {
-    const root = path.join(__dirname, "..");
+    const root = path.join(__dirname, "..", "..");
     const script = `
         const fs = require("fs"), ts = require("typescript");
         require.extensions[".ts"] = (m, file) => m._compile(ts.transpileModule(fs.readFileSync(file, "utf8"),
             { compilerOptions: { module: ts.ModuleKind.CommonJS, esModuleInterop: true, target: ts.ScriptTarget.ES2022 } }).outputText, file);
         process.on("unhandledRejection", (e) => { console.error("update failed: " + (e && e.message)); process.exitCode = 1; });
         const pulumi = require("@pulumi/pulumi");
-        const helpers = require("./tests/helpers.ts");
+        const helpers = require("./tests/helpers/mocks.ts");
         pulumi.runtime.setMocks({ newResource: (a) => ({ id: a.name + "-id", state: { ...a.inputs, ...helpers.mockState(a.type, a.inputs) } }), call: (a) => a.inputs }, "p", "s", false)
             .then(() => { const { KubefedFederation } = require("./src"); ${program} });`;
     const result = childProcess.spawnSync(process.execPath, ["-e", script], { cwd: root, encoding: "utf8", timeout: 60_000 });
