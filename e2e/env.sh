@@ -85,6 +85,16 @@ wait_for() { # description timeout-seconds command...
   return 1
 }
 
+wait_proc() { # name binary timeout-seconds health-command...: fail fast if the process exits
+  local name=$1 bin=$2 t=$3 i; shift 3
+  for ((i = 0; i < t * 2; i++)); do
+    if "$@" >/dev/null 2>&1; then return 0; fi
+    pid_of "$name" "$bin" >/dev/null || { log "$name exited; last log lines:"; tail -n 5 "$LOGS/$name.log" >&2; return 1; }
+    sleep 0.5
+  done
+  return 1
+}
+
 # ------------------------------------------------------------------- health --
 etcd_healthy() { curl -fsS -m 3 "$ETCD_URL/health" 2>/dev/null | grep -q '"health":"true"'; }
 api_healthy() {
@@ -184,7 +194,7 @@ ensure_etcd() {
     --listen-peer-urls "http://$ETCD_IP:2380" --initial-advertise-peer-urls "http://$ETCD_IP:2380" \
     --initial-cluster "kubefed-e2e=http://$ETCD_IP:2380" --initial-cluster-state new \
     --unsafe-no-fsync --quota-backend-bytes=4294967296 --log-level=warn
-  wait_for etcd 60 etcd_healthy || die "etcd did not become healthy; see $LOGS/etcd.log"
+  wait_proc etcd "$BIN/etcd" 60 etcd_healthy || die "etcd did not become healthy; see $LOGS/etcd.log"
 }
 
 start_apiserver() {
@@ -204,6 +214,7 @@ start_apiserver() {
     --api-audiences="$(server_url "$c")" \
     --service-cluster-ip-range="10.0.$(cluster_index "$c").0/24" \
     --allow-privileged=true \
+    --endpoint-reconciler-type=none \
     --profiling=false \
     --v=1
 }
@@ -321,7 +332,7 @@ cmd_up() {
     if ! api_healthy "$c"; then stop_proc "apiserver-$c" "$BIN/kube-apiserver"; start_apiserver "$c"; fi
   done
   for c in "${CLUSTERS[@]}"; do
-    wait_for "apiserver $c" 120 api_healthy "$c" || die "kube-apiserver $c did not become ready; see $LOGS/apiserver-$c.log"
+    wait_proc "apiserver-$c" "$BIN/kube-apiserver" 120 api_healthy "$c" || die "kube-apiserver $c did not become ready; see $LOGS/apiserver-$c.log"
   done
   for c in "${CLUSTERS[@]}"; do
     if ! kcm_healthy "$c"; then stop_proc "kcm-$c" "$BIN/kube-controller-manager"; start_kcm "$c"; fi
@@ -332,9 +343,9 @@ cmd_up() {
     start_kubefed
   fi
   for c in "${CLUSTERS[@]}"; do
-    wait_for "kcm $c" 90 kcm_healthy "$c" || die "kube-controller-manager $c is not healthy; see $LOGS/kcm-$c.log"
+    wait_proc "kcm-$c" "$BIN/kube-controller-manager" 90 kcm_healthy "$c" || die "kube-controller-manager $c is not healthy; see $LOGS/kcm-$c.log"
   done
-  wait_for kubefed 90 kubefed_healthy || die "KubeFed controller-manager is not healthy; see $LOGS/kubefed-controller-manager.log"
+  wait_proc kubefed-controller-manager "$BIN/kubefed-controller-manager" 90 kubefed_healthy || die "KubeFed controller-manager is not healthy; see $LOGS/kubefed-controller-manager.log"
   if [ "${KUBEFED_E2E_SKIP_BUILD:-0}" != 1 ]; then
     # Pulumi CLI, plugins and kubefedctl; the clusters are usable even if one of these fails
     "$E2E_DIR/build.sh" || log "WARNING: some binaries could not be built (see above and e2e/README.md)"
