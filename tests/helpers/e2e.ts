@@ -1,0 +1,164 @@
+// Helpers of the end-to-end suites: the local environment that e2e/env.sh runs, kubectl against
+// its clusters, and Pulumi stacks of the example programs through the Automation API.
+import * as childProcess from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { EngineEvent, LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
+
+export const ROOT = path.join(__dirname, "..", "..");
+export type ClusterName = "host" | "member1" | "member2";
+
+/** What `e2e/env.sh status --json` prints. */
+export interface Environment {
+    running: boolean;
+    clusters: Record<ClusterName, { kubeconfig: string; server: string; context: string }>;
+    kubeconfigAll: string;
+    binDir: string;
+    kubefedNamespace: string;
+    env: Record<string, string>;
+}
+
+let cached: Environment | undefined;
+
+/** The running local environment; fails when `e2e/env.sh up` has not run. */
+export function environment(): Environment {
+    if (!cached) {
+        const out = childProcess.execFileSync("bash", [path.join(ROOT, "e2e", "env.sh"), "status", "--json"], { encoding: "utf8" });
+        const env = JSON.parse(out) as Environment;
+        if (!env.running) {
+            throw new Error("the local environment is not running: run `bash e2e/env.sh up` (npm run test:e2e does)");
+        }
+        cached = env;
+    }
+    return cached;
+}
+
+/** Runs the environment's kubectl against one cluster as its admin. */
+export function kubectl(cluster: ClusterName, args: string[], input?: string): string {
+    const env = environment();
+    return childProcess.execFileSync(path.join(env.binDir, "kubectl"), ["--kubeconfig", env.clusters[cluster].kubeconfig, ...args], {
+        encoding: "utf8",
+        input,
+        stdio: ["pipe", "pipe", "pipe"],
+    });
+}
+
+export function kubectlJSON(cluster: ClusterName, args: string[]): any {
+    return JSON.parse(kubectl(cluster, [...args, "-o", "json"]));
+}
+
+export function kubeconfigOf(cluster: ClusterName): string {
+    return fs.readFileSync(environment().clusters[cluster].kubeconfig, "utf8");
+}
+
+export function fromBase64(data: string): string {
+    return Buffer.from(data, "base64").toString("utf8");
+}
+
+/** Describes a listed object by what a join decides: kind, namespace/name, rules, role and subjects. */
+function describeObject(item: any): string {
+    const meta = item.metadata;
+    let line = `${item.kind} ${meta.namespace ?? ""}/${meta.name}`;
+    if (item.rules) {
+        line += ` rules=${JSON.stringify(item.rules)}`;
+    }
+    if (item.roleRef) {
+        line += ` roleRef=${item.roleRef.kind}/${item.roleRef.name} subjects=${JSON.stringify(item.subjects)}`;
+    }
+    if (item.type) {
+        line += ` type=${item.type}`;
+    }
+    return line;
+}
+
+/**
+ * Every object in a cluster that a join of `member` (under the host name `host`) leaves: in the
+ * member, what carries the service account's name; on the host, the KubeFedCluster and the Secrets
+ * named after the member.
+ */
+export function joinFootprint(member: ClusterName, host = "host"): { inMember: string[]; onHost: string[] } {
+    const ns = environment().kubefedNamespace;
+    const serviceAccount = `${member}-${host}`;
+    const names = (items: any[], keep: (name: string) => boolean) =>
+        items
+            .filter((item) => keep(item.metadata.name))
+            .map(describeObject)
+            .sort();
+    const namespaced = kubectlJSON(member, ["get", "serviceaccounts,secrets,roles,rolebindings", "-n", ns]).items;
+    const clusterWide = kubectlJSON(member, ["get", "clusterroles,clusterrolebindings"]).items;
+    const onHost = kubectlJSON("host", ["get", "kubefedclusters.core.kubefed.io,secrets", "-n", ns]).items;
+    return {
+        inMember: [...names(namespaced, (n) => n.includes(serviceAccount)), ...names(clusterWide, (n) => n.includes(serviceAccount))],
+        onHost: names(onHost, (n) => n === member || n.startsWith(`${member}-`)),
+    };
+}
+
+export interface MemberConfig {
+    name: ClusterName;
+    replicas?: number;
+    labels?: Record<string, string>;
+}
+
+/** A stack of examples/basic (or another program folder) in the local backend, configured for `members`. */
+export async function federationStack(stackName: string, members: MemberConfig[], workDir = path.join(ROOT, "examples", "basic")): Promise<Stack> {
+    const env = environment();
+    const pulumiCommand = await PulumiCommand.get({ root: path.dirname(env.binDir), skipVersionCheck: true });
+    const stack = await LocalWorkspace.createOrSelectStack({ stackName, workDir }, { envVars: env.env, pulumiCommand });
+    await configureMembers(stack, members);
+    return stack;
+}
+
+export async function configureMembers(stack: Stack, members: MemberConfig[]): Promise<void> {
+    const config: Record<string, { value: string; secret?: boolean }> = {
+        hostKubeconfig: { value: kubeconfigOf("host"), secret: true },
+        members: { value: JSON.stringify(members.map((m) => m.name)) },
+        waitForReady: { value: "true" },
+    };
+    for (const m of members) {
+        config[`${m.name}Kubeconfig`] = { value: kubeconfigOf(m.name), secret: true };
+        if (m.replicas !== undefined) {
+            config[`${m.name}Replicas`] = { value: String(m.replicas) };
+        }
+        if (m.labels !== undefined) {
+            config[`${m.name}Labels`] = { value: JSON.stringify(m.labels) };
+        }
+    }
+    // Drop what a previous configuration set and this one does not.
+    const stale = Object.keys(await stack.getAllConfig())
+        .map((key) => key.split(":")[1])
+        .filter((key) => !(key in config));
+    if (stale.length > 0) {
+        await stack.removeAllConfig(stale);
+    }
+    await stack.setAllConfig(config);
+}
+
+/** A step of an update or preview: operation, resource type and logical name. */
+export interface Step {
+    op: string;
+    type: string;
+    name: string;
+}
+
+/** Collects the steps of an operation from its engine events; `same` steps are left out. */
+export function stepCollector(): { onEvent: (event: EngineEvent) => void; steps: Step[] } {
+    const steps: Step[] = [];
+    return {
+        steps,
+        onEvent: (event) => {
+            const metadata = event.resourcePreEvent?.metadata;
+            if (metadata && metadata.op !== "same") {
+                steps.push({ op: metadata.op, type: metadata.type, name: metadata.urn.split("::").pop()! });
+            }
+        },
+    };
+}
+
+export function formatSteps(steps: Step[]): string[] {
+    return steps.map((s) => `${s.op} ${s.type} ${s.name}`).sort();
+}
+
+/** Runs a command with the environment's PATH and Pulumi settings; returns stdout. */
+export function run(command: string, args: string[], cwd = ROOT): string {
+    return childProcess.execFileSync(command, args, { cwd, encoding: "utf8", env: { ...process.env, ...environment().env }, stdio: ["ignore", "pipe", "pipe"] });
+}
