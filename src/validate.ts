@@ -2,8 +2,7 @@
 // before the component registers anything. Pure: no Pulumi resources.
 import { X509Certificate } from "crypto";
 import * as ipaddr from "ipaddr.js";
-import * as pulumi from "@pulumi/pulumi";
-import { FederationScope, KubefedFederationArgs, MemberClusterArgs, ServerAddressByClientCIDR } from "./args";
+import { FederationScope, KubefedFederationArgs, MemberClusterArgs } from "./args";
 import { resolveContext } from "./kubeconfig";
 import { sortedBy } from "./objects";
 
@@ -20,18 +19,11 @@ export interface FederationSettings {
 }
 
 /** A member after validation, defaults applied to its plain fields. */
-export interface MemberSpec {
-    name: string;
-    kubeconfig: pulumi.Input<string>;
-    context?: string;
-    apiEndpoint?: pulumi.Input<string>;
-    serverAddressByClientCIDRs?: ServerAddressByClientCIDR[];
-    caBundle?: pulumi.Input<string>;
+export type MemberSpec = Omit<MemberClusterArgs, "labels" | "replicas" | "disabledTLSValidations"> & {
     labels: { [key: string]: string };
     replicas: number;
     disabledTLSValidations: string[];
-    proxyURL?: string;
-}
+};
 
 export interface ValidatedFederation {
     settings: FederationSettings;
