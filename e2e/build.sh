@@ -46,7 +46,7 @@ TARGETS=(
   "kubefed-controller-manager|kubefed|sigs.k8s.io/kubefed/cmd/controller-manager|"
   "pulumi|pulumi|github.com/pulumi/pulumi/pkg/v3/cmd/pulumi|PULUMI_LDFLAGS"
   "pulumi-resource-kubernetes|pulumi-kubernetes|.|PK_LDFLAGS"
-  "pulumi-language-nodejs|pulumi-language-nodejs|github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3|PULUMI_LDFLAGS"
+  "pulumi-language-nodejs|pulumi-language-nodejs|.|PULUMI_LDFLAGS"
   "kubefedctl|kubefed|sigs.k8s.io/kubefed/cmd/kubefedctl|"
   "pulumi-language-python|pulumi-language-python|github.com/pulumi/pulumi/sdk/python/cmd/pulumi-language-python/v3|PULUMI_LDFLAGS"
 )
