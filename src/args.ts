@@ -13,7 +13,10 @@ export interface ServerAddressByClientCIDR {
 export interface MemberClusterArgs {
     /** DNS-1123 label, unique in the federation; the KubeFedCluster's name. */
     name: string;
-    /** How the program reaches the member. Always handled as a Pulumi secret. */
+    /**
+     * How the program reaches the member. Always handled as a Pulumi secret.
+     * @secret
+     */
     kubeconfig: pulumi.Input<string>;
     /** The kubeconfig context to use; default: its current-context. */
     context?: string;
@@ -25,7 +28,10 @@ export interface MemberClusterArgs {
     caBundle?: pulumi.Input<string>;
     /** Labels of the KubeFedCluster, used by placement `clusterSelector`s. */
     labels?: { [key: string]: string };
-    /** Replicas this member runs; default 1. What `kubefed scale <cluster> --replicas=N` sets. */
+    /**
+     * Replicas this member runs; default 1. What `kubefed scale <cluster> --replicas=N` sets.
+     * @integer
+     */
     replicas?: number;
     /** "*", "SubjectName" or "ValidityPeriod"; "*" only alone. */
     disabledTLSValidations?: string[];
@@ -56,15 +62,24 @@ export interface KubefedFederationArgs {
 
 /** What `kubefed describe <cluster>` shows; contains no credential. */
 export interface ClusterDescription {
+    /** The member's name. */
     name: string;
+    /** How the host reaches the member. */
     apiEndpoint: string;
+    /** The member's entry in the federation document. */
     serverAddressByClientCIDRs: ServerAddressByClientCIDR[];
+    /** The KubeFedCluster's labels. */
     labels: { [key: string]: string };
+    /**
+     * Replicas this member runs.
+     * @integer
+     */
     replicas: number;
     /** The federation's service account in the member (in the KubeFed namespace). */
     serviceAccountName: string;
     /** The host Secret holding that service account's token, which the KubeFedCluster references. */
     secretName: string;
+    /** The KubeFedCluster's name, in the KubeFed namespace of the host. */
     kubeFedClusterName: string;
     /** Whether the KubeFed controller reports the cluster Ready; only set with `waitForReady`. */
     ready?: boolean;

@@ -1,0 +1,166 @@
+// Generates schema.json, the Pulumi package schema of KubefedFederation, from the TypeScript
+// interfaces in src/args.ts, so that the two cannot drift. `npm run schema` writes it; the unit
+// suite fails when the committed schema.json differs from what this generates.
+//
+// Mapping: `pulumi.Input<T>` is an input; any other property type is plain. JSDoc text becomes
+// the description; the tag `@secret` marks a credential, `@integer` a whole number.
+import * as fs from "fs";
+import * as path from "path";
+import * as ts from "typescript";
+
+const ROOT = path.join(__dirname, "..");
+export const SCHEMA_FILE = path.join(ROOT, "schema.json");
+const ARGS_FILE = path.join(ROOT, "src", "args.ts");
+const COMPONENT_FILE = path.join(ROOT, "src", "component.ts");
+const TYPE_TOKEN = "kubefed:index:KubefedFederation";
+
+type SchemaProperty = Record<string, unknown>;
+
+/** Schema type names: interface names without the `Args` suffix, which SDKs add back for inputs. */
+function typeName(interfaceName: string): string {
+    return interfaceName.replace(/Args$/, "");
+}
+
+function typeRef(interfaceName: string): string {
+    return `#/types/kubefed:index:${typeName(interfaceName)}`;
+}
+
+function docOf(node: ts.Node, source: ts.SourceFile): { description?: string; tags: Set<string> } {
+    const jsDoc = (node as { jsDoc?: ts.JSDoc[] }).jsDoc?.[0];
+    if (!jsDoc) {
+        return { tags: new Set() };
+    }
+    const comment = typeof jsDoc.comment === "string" ? jsDoc.comment : ts.getTextOfJSDocComment(jsDoc.comment);
+    return { description: comment?.replace(/\s*\n\s*/g, " ").trim(), tags: new Set((jsDoc.tags ?? []).map((t) => t.tagName.getText(source))) };
+}
+
+/** The JSDoc of the KubefedFederation class. */
+function componentDescription(): string | undefined {
+    const source = ts.createSourceFile(COMPONENT_FILE, fs.readFileSync(COMPONENT_FILE, "utf8"), ts.ScriptTarget.ES2022, true);
+    let description: string | undefined;
+    source.forEachChild((node) => {
+        if (ts.isClassDeclaration(node) && node.name?.text === "KubefedFederation") {
+            description = docOf(node, source).description;
+        }
+    });
+    return description;
+}
+
+export function generateSchema(): Record<string, unknown> {
+    const source = ts.createSourceFile(ARGS_FILE, fs.readFileSync(ARGS_FILE, "utf8"), ts.ScriptTarget.ES2022, true);
+    const interfaces = new Map<string, ts.InterfaceDeclaration>();
+    source.forEachChild((node) => {
+        if (ts.isInterfaceDeclaration(node)) {
+            interfaces.set(node.name.text, node);
+        }
+    });
+    const referenced = new Set<string>();
+
+    /** The schema of a property type; `input` tells whether it was wrapped in pulumi.Input. */
+    function schemaOf(type: ts.TypeNode, tags: Set<string>): { schema: SchemaProperty; input: boolean } {
+        if (ts.isTypeReferenceNode(type) && type.typeName.getText(source) === "pulumi.Input") {
+            return { schema: schemaOf(type.typeArguments![0], tags).schema, input: true };
+        }
+        if (ts.isArrayTypeNode(type)) {
+            return { schema: { type: "array", items: schemaOf(type.elementType, tags).schema }, input: false };
+        }
+        if (ts.isTypeLiteralNode(type) && type.members.length === 1 && ts.isIndexSignatureDeclaration(type.members[0])) {
+            return { schema: { type: "object", additionalProperties: schemaOf(type.members[0].type, new Set()).schema }, input: false };
+        }
+        if (ts.isTypeReferenceNode(type) && interfaces.has(type.typeName.getText(source))) {
+            referenced.add(type.typeName.getText(source));
+            return { schema: { $ref: typeRef(type.typeName.getText(source)) }, input: false };
+        }
+        switch (type.kind) {
+            case ts.SyntaxKind.StringKeyword:
+                return { schema: { type: "string" }, input: false };
+            case ts.SyntaxKind.BooleanKeyword:
+                return { schema: { type: "boolean" }, input: false };
+            case ts.SyntaxKind.NumberKeyword:
+                return { schema: { type: tags.has("integer") ? "integer" : "number" }, input: false };
+        }
+        throw new Error(`schema: no mapping for the type ${type.getText(source)} (no union types: other languages cannot express them)`);
+    }
+
+    /** Properties of an interface; plain ones are marked plain when `markPlain` (inputs only). */
+    function propertiesOf(name: string, markPlain: boolean): { properties: Record<string, SchemaProperty>; required: string[] } {
+        const properties: Record<string, SchemaProperty> = {};
+        const required: string[] = [];
+        for (const member of interfaces.get(name)!.members) {
+            if (!ts.isPropertySignature(member) || !member.type) {
+                continue;
+            }
+            const key = member.name.getText(source);
+            const { description, tags } = docOf(member, source);
+            const { schema, input } = schemaOf(member.type, tags);
+            properties[key] = {
+                ...schema,
+                ...(description ? { description } : {}),
+                ...(tags.has("secret") ? { secret: true } : {}),
+                ...(markPlain && !input ? { plain: true } : {}),
+            };
+            if (!member.questionToken) {
+                required.push(key);
+            }
+        }
+        return { properties, required };
+    }
+
+    const inputs = propertiesOf("KubefedFederationArgs", true);
+    const outputs = {
+        properties: {
+            clusterNames: { type: "array", items: { type: "string" }, description: "The members' names, sorted: `kubefed list`." },
+            clusters: {
+                type: "object",
+                additionalProperties: { $ref: typeRef("ClusterDescription") },
+                description: "Per member, what `kubefed describe` shows. Contains no credentials.",
+            },
+        },
+        required: ["clusterNames", "clusters"],
+    };
+    referenced.add("ClusterDescription");
+
+    // Object types: everything reachable from the inputs and outputs (inputs' types keep `plain`).
+    const types: Record<string, unknown> = {};
+    const pending = [...referenced];
+    while (pending.length > 0) {
+        const name = pending.shift()!;
+        if (types[`kubefed:index:${typeName(name)}`]) {
+            continue;
+        }
+        const before = new Set(referenced);
+        const { properties, required } = propertiesOf(name, name !== "ClusterDescription");
+        const { description } = docOf(interfaces.get(name)!, source);
+        types[`kubefed:index:${typeName(name)}`] = { type: "object", ...(description ? { description } : {}), properties, required };
+        pending.push(...[...referenced].filter((r) => !before.has(r)));
+    }
+
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
+    return {
+        name: "kubefed",
+        displayName: "KubeFed",
+        version: pkg.version,
+        description: pkg.description,
+        keywords: pkg.keywords,
+        license: pkg.license,
+        resources: {
+            [TYPE_TOKEN]: {
+                isComponent: true,
+                description: componentDescription(),
+                inputProperties: inputs.properties,
+                requiredInputs: inputs.required,
+                ...outputs,
+            },
+        },
+        types: Object.fromEntries(Object.entries(types).sort(([a], [b]) => a.localeCompare(b))),
+        language: {
+            nodejs: { packageName: pkg.name, dependencies: { "@pulumi/kubernetes": pkg.dependencies["@pulumi/kubernetes"] } },
+            python: { packageName: "pulumi_kubefed", requires: { pulumi: ">=3.190.0,<4.0.0" } },
+        },
+    };
+}
+
+if (require.main === module) {
+    fs.writeFileSync(SCHEMA_FILE, JSON.stringify(generateSchema(), null, 2) + "\n");
+    console.log(`wrote ${path.relative(process.cwd(), SCHEMA_FILE)}`);
+}

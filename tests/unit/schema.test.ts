@@ -1,0 +1,43 @@
+import * as fs from "fs";
+import { generateSchema, SCHEMA_FILE } from "../../scripts/schema";
+
+const schema = generateSchema() as any;
+const component = schema.resources["kubefed:index:KubefedFederation"];
+
+test("the committed schema.json is what the TypeScript types generate (run `npm run schema` after changing src/args.ts)", () => {
+    expect(JSON.parse(fs.readFileSync(SCHEMA_FILE, "utf8"))).toEqual(schema);
+});
+
+test("the component is published under its type token, with every input and output of the TypeScript API", () => {
+    expect(component.isComponent).toBe(true);
+    expect(Object.keys(component.inputProperties).sort()).toEqual(
+        ["clusters", "configMapName", "configNamespace", "federationName", "hostClusterName", "kubeconfigSecretName", "kubefedNamespace", "scope", "waitForReady"].sort(),
+    );
+    expect(component.requiredInputs).toEqual(["clusters"]);
+    expect(Object.keys(component.properties).sort()).toEqual(["clusterNames", "clusters"]);
+    expect(Object.keys(schema.types["kubefed:index:MemberCluster"].properties).sort()).toEqual(
+        ["apiEndpoint", "caBundle", "context", "disabledTLSValidations", "kubeconfig", "labels", "name", "proxyURL", "replicas", "serverAddressByClientCIDRs"].sort(),
+    );
+});
+
+test("credentials are secret, and nothing else is", () => {
+    const secrets: string[] = [];
+    const visit = (where: string, properties: Record<string, any>) =>
+        Object.entries(properties).forEach(([key, p]) => p.secret && secrets.push(`${where}.${key}`));
+    visit("KubefedFederation", component.inputProperties);
+    visit("KubefedFederation", component.properties);
+    for (const [name, type] of Object.entries<any>(schema.types)) {
+        visit(name, type.properties);
+    }
+    expect(secrets).toEqual(["kubefed:index:MemberCluster.kubeconfig"]);
+});
+
+test("inputs the component needs plain are plain; values known at deploy time are inputs", () => {
+    const member = schema.types["kubefed:index:MemberCluster"].properties;
+    expect(component.inputProperties.clusters.plain).toBe(true);
+    expect(member.name.plain).toBe(true);
+    expect(member.replicas).toMatchObject({ type: "integer", plain: true });
+    for (const input of ["kubeconfig", "apiEndpoint", "caBundle"]) {
+        expect(member[input].plain).toBeUndefined();
+    }
+});
