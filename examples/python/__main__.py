@@ -1,0 +1,35 @@
+"""A federation whose members are listed in stack config (the Python twin of examples/basic):
+
+    pulumi config set --secret hostKubeconfig "$(cat host.yaml)"
+    pulumi config set members '["member1"]'
+    pulumi config set --secret member1Kubeconfig "$(cat member1.yaml)"
+    pulumi up
+"""
+import pulumi
+import pulumi_kubernetes as k8s
+import pulumi_kubefed as kubefed
+
+config = pulumi.Config()
+
+# The host cluster runs the KubeFed control plane.
+host = k8s.Provider("host", kubeconfig=config.require_secret("hostKubeconfig"), cluster_identifier="kubefed-host")
+
+wait_for_ready = config.get_bool("waitForReady")
+federation = kubefed.KubefedFederation(
+    "federation",
+    clusters=[
+        kubefed.MemberClusterArgs(
+            name=name,
+            kubeconfig=config.require_secret(f"{name}Kubeconfig"),
+            replicas=config.get_int(f"{name}Replicas"),
+            labels=config.get_object(f"{name}Labels"),
+        )
+        for name in config.require_object("members")
+    ],
+    wait_for_ready=True if wait_for_ready is None else wait_for_ready,
+    opts=pulumi.ResourceOptions(providers=[host]),
+)
+
+# `pulumi stack output clusterNames` is "kubefed list"; `clusters` is "kubefed describe".
+pulumi.export("clusterNames", federation.cluster_names)
+pulumi.export("clusters", federation.clusters)
