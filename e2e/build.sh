@@ -110,21 +110,23 @@ build_one() {
   # Build from a temporary copy of the wrapper so nothing is written into the repo.
   cp -a "$MOD_DIR/$mod/." "$tmp/"
   rc=0
+  # (set -e does not apply inside a subshell run with ||: every step checks itself)
   (
-    cd "$tmp"
+    cd "$tmp" || exit 1
     case "$name" in
       pulumi-resource-kubernetes)
         # the provider module's committed schema / terraform mapping, embedded by main.go
-        d=$(go list -m -f '{{.Dir}}' github.com/pulumi/pulumi-kubernetes/provider/v4)
-        [ -n "$d" ] || { go mod download github.com/pulumi/pulumi-kubernetes/provider/v4; d=$(go list -m -f '{{.Dir}}' github.com/pulumi/pulumi-kubernetes/provider/v4); }
-        install -m 0644 "$d/cmd/pulumi-resource-kubernetes/schema.json" "$d/cmd/pulumi-resource-kubernetes/terraform-mapping.json" . ;;
+        go mod download github.com/pulumi/pulumi-kubernetes/provider/v4 || exit 1
+        d=$(go list -m -f '{{.Dir}}' github.com/pulumi/pulumi-kubernetes/provider/v4) || exit 1
+        install -m 0644 "$d/cmd/pulumi-resource-kubernetes/schema.json" \
+          "$d/cmd/pulumi-resource-kubernetes/terraform-mapping.json" . || exit 1 ;;
     esac
-    go build -trimpath -ldflags "$ldflags" -o "$BIN/.$name.tmp" "$pkg"
+    go build -trimpath -ldflags "$ldflags" -o "$BIN/.$name.tmp" "$pkg" || exit 1
     case "$name" in
       pulumi-language-python)
         # the host execs pulumi-language-python-exec, shipped in sdk/v3's python/ folder
-        d=$(go list -m -f '{{.Dir}}' github.com/pulumi/pulumi/sdk/v3)
-        install -m 0755 "$d/python/cmd/pulumi-language-python-exec" "$BIN/pulumi-language-python-exec" ;;
+        d=$(go list -m -f '{{.Dir}}' github.com/pulumi/pulumi/sdk/v3) || exit 1
+        install -m 0755 "$d/python/cmd/pulumi-language-python-exec" "$BIN/pulumi-language-python-exec" || exit 1 ;;
     esac
   ) || rc=$?
   rm -rf "$tmp"
