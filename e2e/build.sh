@@ -34,20 +34,22 @@ for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
   K8S_LDFLAGS+=" -X $p.gitVersion=$K8S_VERSION -X $p.gitMajor=1 -X $p.gitMinor=$(echo "$K8S_VERSION" | cut -d. -f2) -X $p.gitTreeState=clean"
 done
 PULUMI_LDFLAGS="-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$PULUMI_VERSION"
+ETCD_LDFLAGS="-s -w"
+KUBEFED_LDFLAGS="-s -w -X sigs.k8s.io/kubefed/pkg/version.version=v0.10.0 -X sigs.k8s.io/kubefed/pkg/version.gitTreeState=clean"
 PK_LDFLAGS="-s -w -X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=$PULUMI_K8S_VERSION"
 
 # name | wrapper module | package (relative "." = the wrapper's own main) | ldflags var
 # Order = what the end-to-end tests need first.
 TARGETS=(
-  "etcd|etcd|.|"
+  "etcd|etcd|.|ETCD_LDFLAGS"
   "kube-apiserver|kubernetes|k8s.io/kubernetes/cmd/kube-apiserver|K8S_LDFLAGS"
   "kube-controller-manager|kubernetes|k8s.io/kubernetes/cmd/kube-controller-manager|K8S_LDFLAGS"
   "kubectl|kubernetes|k8s.io/kubernetes/cmd/kubectl|K8S_LDFLAGS"
-  "kubefed-controller-manager|kubefed|sigs.k8s.io/kubefed/cmd/controller-manager|"
+  "kubefed-controller-manager|kubefed|sigs.k8s.io/kubefed/cmd/controller-manager|KUBEFED_LDFLAGS"
   "pulumi|pulumi|github.com/pulumi/pulumi/pkg/v3/cmd/pulumi|PULUMI_LDFLAGS"
   "pulumi-resource-kubernetes|pulumi-kubernetes|.|PK_LDFLAGS"
   "pulumi-language-nodejs|pulumi-language-nodejs|.|PULUMI_LDFLAGS"
-  "kubefedctl|kubefed|sigs.k8s.io/kubefed/cmd/kubefedctl|"
+  "kubefedctl|kubefed|sigs.k8s.io/kubefed/cmd/kubefedctl|KUBEFED_LDFLAGS"
   "pulumi-language-python|pulumi-language-python|github.com/pulumi/pulumi/sdk/python/cmd/pulumi-language-python/v3|PULUMI_LDFLAGS"
 )
 
