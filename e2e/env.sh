@@ -61,7 +61,7 @@ start_proc() { # name binary args...
     printf '%q ' "$bin" "$@"; echo
   } >>"$LOGS/$name.log"
   # new session, no controlling terminal: survives this script's exit
-  setsid "$bin" "$@" </dev/null >>"$LOGS/$name.log" 2>&1 &
+  setsid "$bin" "$@" </dev/null >>"$LOGS/$name.log" 2>&1 8>&- &
   echo $! >"$PIDS/$name.pid"
 }
 
@@ -311,8 +311,17 @@ pulumi_env() { # key=value lines
 }
 
 # ---------------------------------------------------------------- commands --
+# up/down of one state dir run one at a time (a test run's `up` and a
+# developer's `down` must not interleave); the daemons never inherit the lock fd.
+take_lock() {
+  mkdir -p "$STATE"
+  exec 8>"$STATE/env.lock"
+  if ! flock -n 8; then log "waiting for another env.sh up/down on $STATE"; flock 8; fi
+}
+
 cmd_up() {
   local t0 c; t0=$(date +%s)
+  take_lock
   command -v openssl >/dev/null || die "openssl is needed"
   command -v python3 >/dev/null || die "python3 is needed (renders the KubeFed chart templates)"
   mkdir -p "$STATE" "$LOGS" "$PIDS" "$STATE/pulumi-state" "$STATE/pulumi-home"
@@ -355,6 +364,7 @@ cmd_up() {
 }
 
 cmd_down() {
+  take_lock
   stop_proc kubefed-controller-manager "$BIN/kubefed-controller-manager"
   local c
   for c in "${CLUSTERS[@]}"; do stop_proc "kcm-$c" "$BIN/kube-controller-manager"; done
