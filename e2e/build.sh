@@ -50,7 +50,7 @@ TARGETS=(
   "pulumi-resource-kubernetes|pulumi-kubernetes|.|PK_LDFLAGS"
   "pulumi-language-nodejs|pulumi-language-nodejs|.|PULUMI_LDFLAGS"
   "kubefedctl|kubefed|sigs.k8s.io/kubefed/cmd/kubefedctl|KUBEFED_LDFLAGS"
-  "pulumi-language-python|pulumi-language-python|github.com/pulumi/pulumi/sdk/python/cmd/pulumi-language-python/v3|PULUMI_LDFLAGS"
+  "pulumi-language-python|pulumi-language-python|.|PULUMI_LDFLAGS"
 )
 
 log() { printf '[build %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
