@@ -127,6 +127,7 @@ EOF
     if pulumi up --yes --non-interactive --skip-preview >"$work/up.log" 2>&1 \
        && [ "$($M -n default get configmap pulumi-smoke -o jsonpath='{.data.hello}')" = pulumi ]; then
       echo "PASS: pulumi up created ConfigMap pulumi-smoke in member1"
+      grep -iE "warning|resources:|[0-9]+ (created|unchanged)" "$work/up.log" | sed 's/^/    /' || true
     else
       echo "FAIL: pulumi up"; tail -n 30 "$work/up.log"
     fi
