@@ -9,7 +9,8 @@
 #
 # Checks: /version of the three API servers; a service-account token Secret in
 # member1 gets data.token; a hand-made KubeFedCluster for member1 becomes
-# Ready; a FederatedConfigMap propagates to member1; cleanup.
+# Ready; a FederatedConfigMap propagates to member1; kubefedctl join/unjoin of
+# member2; cleanup. Ends with "N passed, N failed".
 set -euo pipefail
 E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$E2E_DIR/.." && pwd)
@@ -99,6 +100,25 @@ for _ in $(seq 1 60); do
 done
 if [ "$got" = world ]; then ok "FederatedConfigMap propagated to member1"; else ko "FederatedConfigMap did not propagate"; fi
 
+# kubefedctl join / unjoin of member2, with the combined kubeconfig
+if kubefedctl join member2 --kubeconfig "$KCFG/all.yaml" --cluster-context member2 --host-cluster-context host \
+     --kubefed-namespace $NS >/dev/null 2>&1; then
+  ready=""
+  for _ in $(seq 1 60); do
+    ready=$($H -n $NS get kubefedcluster member2 -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null || true)
+    [ "$ready" = True ] && break; sleep 1
+  done
+  if [ "$ready" = True ]; then ok "kubefedctl join member2: Ready"; else ko "kubefedctl join member2: not Ready ($ready)"; fi
+else
+  ko "kubefedctl join member2 failed"
+fi
+if kubefedctl unjoin member2 --kubeconfig "$KCFG/all.yaml" --cluster-context member2 --host-cluster-context host \
+     --kubefed-namespace $NS >/dev/null 2>&1 && ! $H -n $NS get kubefedcluster member2 >/dev/null 2>&1; then
+  ok "kubefedctl unjoin member2"
+else
+  ko "kubefedctl unjoin member2"
+fi
+
 if [ "${1:-}" = --pulumi ]; then
   work=$(mktemp -d "${TMPDIR:-/tmp}/kubefed-e2e-smoke.XXXXXX")
   [ -d "$REPO/node_modules/@pulumi/kubernetes" ] || { ko "no $REPO/node_modules/@pulumi/kubernetes (npm ci first)"; exit 1; }
@@ -110,6 +130,7 @@ runtime:
   options: {typescript: false}
 main: index.js
 EOF
+  echo '{"name": "kubefed-e2e-smoke", "private": true, "main": "index.js"}' >"$work/package.json"
   cat >"$work/index.js" <<'EOF'
 const k8s = require("@pulumi/kubernetes");
 const provider = new k8s.Provider("member1", { kubeconfig: process.env.SMOKE_KUBECONFIG, context: "member1" });
