@@ -380,23 +380,28 @@ all_running() {
   kubefed_healthy
 }
 
-json_str() { python3 -c 'import json,sys; print(json.dumps(sys.argv[1]))' "$1"; }
-
 cmd_status_json() {
   local running=false
   all_running && running=true
-  local clusters="" c sep=""
-  for c in "${CLUSTERS[@]}"; do
-    clusters+="$sep\"$c\": {\"kubeconfig\": $(json_str "$KCFG/$c.yaml"), \"server\": \"$(server_url "$c")\", \"context\": \"$c\"}"
-    sep=", "
-  done
-  local envs="" k v line; sep=""
-  while IFS= read -r line; do
-    k=${line%%=*}; v=${line#*=}
-    envs+="$sep\"$k\": $(json_str "$v")"; sep=", "
-  done < <(pulumi_env)
-  python3 -c 'import json,sys; print(json.dumps(json.loads(sys.argv[1]), indent=2))' \
-    "{\"running\": $running, \"clusters\": {$clusters}, \"kubeconfigAll\": $(json_str "$KCFG/all.yaml"), \"binDir\": $(json_str "$BIN"), \"kubefedNamespace\": \"$KUBEFED_NS\", \"env\": {$envs}}"
+  # one python call builds the JSON (key order fixed: other tools parse it)
+  pulumi_env | python3 -c '
+import json, sys
+running, kcfg, ips, binDir, ns = sys.argv[1], sys.argv[2], sys.argv[3].split(","), sys.argv[4], sys.argv[5]
+names = ["host", "member1", "member2"]
+env = {}
+for line in sys.stdin.read().splitlines():
+    k, _, v = line.partition("=")
+    env[k] = v
+out = {
+    "running": running == "true",
+    "clusters": {n: {"kubeconfig": "%s/%s.yaml" % (kcfg, n), "server": ips[i], "context": n} for i, n in enumerate(names)},
+    "kubeconfigAll": kcfg + "/all.yaml",
+    "binDir": binDir,
+    "kubefedNamespace": ns,
+    "env": env,
+}
+print(json.dumps(out, indent=2))
+' "$running" "$KCFG" "$(server_url host),$(server_url member1),$(server_url member2)" "$BIN" "$KUBEFED_NS"
 }
 
 cmd_status() {
