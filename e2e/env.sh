@@ -238,10 +238,13 @@ start_kcm() {
 
 kubefed_manifests_dir() {
   # the chart's CRDs / templates: <repo>/../shared (CI), /work/shared, or the Go module's charts/
+  # (KUBEFED_E2E_CHART_DATA=module forces the Go module's copy)
   local d
-  for d in "${KUBEFED_E2E_CHART_DATA:-}" "$REPO/../shared/kubefed-v0.10.0" "/work/shared/kubefed-v0.10.0"; do
-    if [ -n "$d" ] && [ -f "$d/core-crds.yaml" ]; then echo "shared:$d"; return 0; fi
-  done
+  if [ "${KUBEFED_E2E_CHART_DATA:-}" != module ]; then
+    for d in "${KUBEFED_E2E_CHART_DATA:-}" "$REPO/../shared/kubefed-v0.10.0" "/work/shared/kubefed-v0.10.0"; do
+      if [ -n "$d" ] && [ -f "$d/core-crds.yaml" ]; then echo "shared:$d"; return 0; fi
+    done
+  fi
   d=$(cd "$E2E_DIR/modules/kubefed" && go list -m -f '{{.Dir}}' sigs.k8s.io/kubefed 2>/dev/null || true)
   if [ -z "$d" ]; then
     (cd "$E2E_DIR/modules/kubefed" && go mod download sigs.k8s.io/kubefed) >/dev/null 2>&1 || true
