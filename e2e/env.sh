@@ -65,16 +65,24 @@ start_proc() { # name binary args...
   echo $! >"$PIDS/$name.pid"
 }
 
-stop_proc() { # name binary
-  local name=$1 bin=$2 pid i
-  if pid=$(pid_of "$name" "$bin"); then
-    kill "$pid" 2>/dev/null || true
-    for i in $(seq 1 50); do [ -d "/proc/$pid" ] || break; sleep 0.2; done
-    if [ -d "/proc/$pid" ]; then kill -9 "$pid" 2>/dev/null || true; fi
-    log "stopped $name (pid $pid)"
-  fi
-  rm -f "$PIDS/$name.pid"
+stop_procs() { # name:binary ... : TERM all, wait up to 10 s, then KILL what is left
+  local nb name bin pid i pids=() names=()
+  for nb in "$@"; do
+    name=${nb%%:*}; bin=${nb#*:}
+    if pid=$(pid_of "$name" "$bin"); then
+      kill "$pid" 2>/dev/null || true
+      pids+=("$pid"); names+=("$name")
+    fi
+    rm -f "$PIDS/$name.pid"
+  done
+  for ((i = 0; i < ${#pids[@]}; i++)); do
+    local n
+    for n in $(seq 1 50); do [ -d "/proc/${pids[i]}" ] || break; sleep 0.2; done
+    if [ -d "/proc/${pids[i]}" ]; then kill -9 "${pids[i]}" 2>/dev/null || true; fi
+    log "stopped ${names[i]} (pid ${pids[i]})"
+  done
 }
+stop_proc() { stop_procs "$1:$2"; }
 
 wait_for() { # description timeout-seconds command...
   local what=$1 t=$2 i; shift 2
@@ -368,10 +376,12 @@ cmd_up() {
 
 cmd_down() {
   take_lock
-  stop_proc kubefed-controller-manager "$BIN/kubefed-controller-manager"
-  local c
-  for c in "${CLUSTERS[@]}"; do stop_proc "kcm-$c" "$BIN/kube-controller-manager"; done
-  for c in "${CLUSTERS[@]}"; do stop_proc "apiserver-$c" "$BIN/kube-apiserver"; done
+  local c kcms=() apis=()
+  for c in "${CLUSTERS[@]}"; do
+    kcms+=("kcm-$c:$BIN/kube-controller-manager"); apis+=("apiserver-$c:$BIN/kube-apiserver")
+  done
+  stop_procs "kubefed-controller-manager:$BIN/kubefed-controller-manager" "${kcms[@]}"
+  stop_procs "${apis[@]}"
   stop_proc etcd "$BIN/etcd"
   log "down: stopped (state kept in $STATE; remove it to start from scratch)"
 }
