@@ -12,10 +12,14 @@ import { KubefedFederation } from "@kubefed-iac/kubefed";
 const config = new pulumi.Config();
 
 // The host cluster runs the KubeFed control plane. A stable clusterIdentifier keeps a rotated
-// kubeconfig from replacing everything on the host.
+// kubeconfig from replacing everything on the host; mutable ConfigMaps and Secrets make joining,
+// scaling and removing members in-place updates of the federation's ConfigMap and Secrets
+// (pulumi-kubernetes replaces them on any data change otherwise).
 const host = new k8s.Provider("host", {
     kubeconfig: config.requireSecret("hostKubeconfig"),
     clusterIdentifier: "kubefed-host",
+    enableConfigMapMutable: true,
+    enableSecretMutable: true,
 });
 
 const federation = new KubefedFederation(

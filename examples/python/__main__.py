@@ -11,8 +11,15 @@ import pulumi_kubefed as kubefed
 
 config = pulumi.Config()
 
-# The host cluster runs the KubeFed control plane.
-host = k8s.Provider("host", kubeconfig=config.require_secret("hostKubeconfig"), cluster_identifier="kubefed-host")
+# The host cluster runs the KubeFed control plane; mutable ConfigMaps and Secrets make membership
+# changes in-place updates (see the README).
+host = k8s.Provider(
+    "host",
+    kubeconfig=config.require_secret("hostKubeconfig"),
+    cluster_identifier="kubefed-host",
+    enable_config_map_mutable=True,
+    enable_secret_mutable=True,
+)
 
 wait_for_ready = config.get_bool("waitForReady")
 federation = kubefed.KubefedFederation(
