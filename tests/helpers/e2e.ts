@@ -88,7 +88,7 @@ export function joinFootprint(member: ClusterName, host = "host"): { inMember: s
     const clusterWide = kubectlJSON(member, ["get", "clusterroles,clusterrolebindings"]).items;
     const onHost = kubectlJSON("host", ["get", "kubefedclusters.core.kubefed.io,secrets", "-n", ns]).items;
     return {
-        inMember: [...names(namespaced, (n) => n.includes(serviceAccount)), ...names(clusterWide, (n) => n.includes(serviceAccount))],
+        inMember: [...names(namespaced, (n) => n.includes(serviceAccount)), ...names(clusterWide, (n) => n.includes(serviceAccount))].sort(),
         onHost: names(onHost, (n) => n === member || n.startsWith(`${member}-`)),
     };
 }
@@ -161,4 +161,25 @@ export function formatSteps(steps: Step[]): string[] {
 /** Runs a command with the environment's PATH and Pulumi settings; returns stdout. */
 export function run(command: string, args: string[], cwd = ROOT): string {
     return childProcess.execFileSync(command, args, { cwd, encoding: "utf8", env: { ...process.env, ...environment().env }, stdio: ["ignore", "pipe", "pipe"] });
+}
+
+/** Every file the local backend holds for a stack (checkpoint, history, backups), as text. */
+export function stateFilesOf(stackName: string): string {
+    const backend = environment().env.PULUMI_BACKEND_URL.replace(/^file:\/\//, "");
+    const files: string[] = [];
+    const visit = (dir: string) => {
+        for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+            const full = path.join(dir, entry.name);
+            if (entry.isDirectory()) {
+                visit(full);
+            } else if (full.includes(stackName)) {
+                files.push(fs.readFileSync(full, "utf8"));
+            }
+        }
+    };
+    visit(path.join(backend, ".pulumi"));
+    if (files.length === 0) {
+        throw new Error(`no state of stack ${stackName} under ${backend}`);
+    }
+    return files.join("\n");
 }
