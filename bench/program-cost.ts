@@ -15,6 +15,8 @@
 // --profile N samples the CPU of one run of each variant at N (bench/.build/prof/) and prints the top
 // self-time functions and origins, and where the component spends more than the baseline.
 // --strict also fails when the goal (ratio ≤ 1.05 at every N) is missed.
+// --ablation N [--runs R] [--variants a,b,…] times the variants of program-cost/experiments.ts
+// (between the baseline and the component) at N, in rotating order, instead of 1–3.
 import * as childProcess from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -33,8 +35,8 @@ function flag(name: string, fallback: string): string {
 }
 const numbers = (list: string) => (list === "" ? [] : list.split(",").map(Number));
 
-function runChild(variant: Variant, members: number, extra: string[] = []): ChildResult {
-    const result = childProcess.spawnSync(process.execPath, [CHILD, variant, String(members), ...extra], { encoding: "utf8", maxBuffer: 1 << 30 });
+function runChild(variant: Variant, members: number, extra: string[] = [], nodeFlags: string[] = []): ChildResult {
+    const result = childProcess.spawnSync(process.execPath, [...nodeFlags, CHILD, variant, String(members), ...extra], { encoding: "utf8", maxBuffer: 1 << 30 });
     if (result.status !== 0) {
         throw new Error(`${variant} N=${members} failed (exit ${result.status ?? result.signal}):\n${result.stderr}`);
     }
@@ -128,10 +130,17 @@ function profile(members: number): void {
     fs.mkdirSync(dir, { recursive: true });
     const times: Record<Variant, ReturnType<typeof selfTimes>> = {} as never;
     for (const variant of ["component", "baseline"] as const) {
+        // `node --cpu-prof`, cut to the timed window (module loading and input preparation excluded).
+        const profDir = fs.mkdtempSync(path.join(dir, `${variant}-${members}-`));
+        const r = runChild(variant, members, [], ["--cpu-prof", "--cpu-prof-dir", profDir, "--cpu-prof-interval", "250"]);
         const file = path.join(dir, `${variant}-${members}.cpuprofile`);
-        const r = runChild(variant, members, ["--profile", file]);
-        log(`profiled ${variant} N=${members}: ${r.ms.toFixed(0)} ms wall, ${r.cpuMs.toFixed(0)} ms CPU → ${path.relative(process.cwd(), file)}`);
-        times[variant] = selfTimes(file);
+        fs.renameSync(path.join(profDir, fs.readdirSync(profDir)[0]), file);
+        fs.rmdirSync(profDir);
+        times[variant] = selfTimes(file, r.windowUs);
+        log(
+            `profiled ${variant} N=${members}: ${r.ms.toFixed(0)} ms wall, ${r.cpuMs.toFixed(0)} ms CPU, ` +
+                `${times[variant].totalMs.toFixed(0)} ms sampled in the window → ${path.relative(process.cwd(), file)}`,
+        );
     }
     const out: string[] = [];
     for (const variant of ["component", "baseline"] as const) {
@@ -146,7 +155,61 @@ function profile(members: number): void {
     process.stdout.write(out.join("\n") + "\n");
 }
 
+/** Differences between two recorded runs, ignoring parents and the components' own registrations. */
+function sameRegistrations(a: RecordedRegistration[], b: RecordedRegistration[]): string[] {
+    const own = (r: RecordedRegistration) => r.type === COMPONENT_TYPE || r.type.startsWith("bench:");
+    const lines = (rs: RecordedRegistration[]) => rs.filter((r) => !own(r)).map((r) => canonical({ ...r, parentType: undefined })).sort();
+    const [x, y] = [lines(a), lines(b)];
+    const onlyA = x.filter((l) => !y.includes(l));
+    const onlyB = y.filter((l) => !x.includes(l));
+    return [...onlyA.slice(0, 3).map((l) => `only in the first: ${l.slice(0, 400)}`), ...onlyB.slice(0, 3).map((l) => `only in the second: ${l.slice(0, 400)}`)];
+}
+
+function ablation(members: number, runs: number, variants: string[]): void {
+    // Every variant must register what its reference registers (the component, or the baseline for the wrapped baseline).
+    const reference = { component: runChild("component", 10, ["--record"]), baseline: runChild("baseline", 10, ["--record"]) };
+    for (const v of variants.filter((v) => v !== "component" && v !== "baseline")) {
+        const ref = v.startsWith("baseline") ? "baseline" : "component";
+        const problems = sameRegistrations(runChild(v as Variant, 10, ["--record"]).recorded!, reference[ref].recorded!);
+        if (problems.length > 0) {
+            fail(`${v} does not register what the ${ref} registers (N=10):\n  ${problems.join("\n  ")}`);
+        }
+        log(`${v}: same registrations as the ${ref} at N=10 ✓`);
+    }
+    const results = new Map<string, ChildResult[]>(variants.map((v) => [v, []]));
+    for (let r = 0; r < runs; r++) {
+        const order = variants.map((_, i) => variants[(i + r) % variants.length]);
+        for (const v of order) {
+            const result = runChild(v as Variant, members);
+            results.get(v)!.push(result);
+            log(`ablation N=${members} run ${r + 1}/${runs}: ${v} ${result.ms.toFixed(0)} ms, ${result.cpuMs.toFixed(0)} ms CPU, ${result.peakRssMiB.toFixed(0)} MiB`);
+        }
+    }
+    const med = (v: string, key: "ms" | "cpuMs" | "peakRssMiB") => median(results.get(v)!.map((r) => r[key]));
+    const base = results.has("baseline") ? "baseline" : variants[0];
+    const { EXPERIMENTS } = require("./program-cost/experiments") as typeof import("./program-cost/experiments");
+    const rows = variants.map(
+        (v) =>
+            `| ${v} | ${med(v, "ms").toFixed(0)} (${spread(results.get(v)!.map((r) => r.ms))}) | ${(med(v, "ms") / med(base, "ms")).toFixed(3)} ` +
+            `| ${med(v, "cpuMs").toFixed(0)} | ${(med(v, "cpuMs") / med(base, "cpuMs")).toFixed(3)} | ${med(v, "peakRssMiB").toFixed(0)} | ${EXPERIMENTS[v]?.what ?? ""} |`,
+    );
+    process.stdout.write(
+        [
+            `\nablation, N=${members}, ${runs} runs each (rotating order), medians:\n`,
+            `| variant | wall ms (min–max) | / ${base} | CPU ms | / ${base} | peak RSS MiB | what |`,
+            "|---|---:|---:|---:|---:|---:|---|",
+            ...rows,
+        ].join("\n") + "\n",
+    );
+}
+
 function main(): void {
+    if (process.argv.includes("--ablation")) {
+        const { EXPERIMENTS } = require("./program-cost/experiments") as typeof import("./program-cost/experiments");
+        const variants = flag("--variants", ["baseline", ...Object.keys(EXPERIMENTS), "component"].join(",")).split(",");
+        ablation(Number(flag("--ablation", "300")), Number(flag("--runs", "5")), variants);
+        return;
+    }
     const sizes = numbers(flag("--members", "10,100,1000"));
     const runs = numbers(flag("--runs", "5,5,3"));
     const checkInputs = numbers(flag("--check-inputs", "10,100"));

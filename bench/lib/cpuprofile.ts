@@ -8,6 +8,7 @@ interface CallFrame {
     lineNumber: number;
 }
 interface Profile {
+    startTime: number;
     nodes: { id: number; callFrame: CallFrame }[];
     samples: number[];
     timeDeltas: number[];
@@ -44,13 +45,20 @@ export function origin(frame: CallFrame): string {
     return own ? own[1] : shortURL(url);
 }
 
-export function selfTimes(file: string): SelfTimes {
+/** Self times of the samples inside `windowUs` (µs on the profile's clock; default: all samples). */
+export function selfTimes(file: string, windowUs?: [number, number]): SelfTimes {
     const profile = JSON.parse(fs.readFileSync(file, "utf8")) as Profile;
     const frames = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
     const byFunction = new Map<string, number>();
     const byOrigin = new Map<string, number>();
     let total = 0;
+    let at = profile.startTime;
     profile.samples.forEach((id, i) => {
+        // A sample's delta is the time since the previous one: the time it accounts for.
+        at += profile.timeDeltas[i] ?? 0;
+        if (windowUs && (at < windowUs[0] || at > windowUs[1])) {
+            return;
+        }
         const ms = (profile.timeDeltas[i] ?? 0) / 1000;
         const frame = frames.get(id)!;
         const key = `${frame.functionName || "(anonymous)"} ${frame.url ? `${shortURL(frame.url)}:${frame.lineNumber + 1}` : ""}`.trim();

@@ -29,8 +29,9 @@ interface Kubeconfig {
     contexts: { name: string; context: { cluster: string } }[];
 }
 
-export function baselineFederation(name: string, members: BaselineMember[], hostProvider: k8s.Provider): void {
-    const hostOpts = { provider: hostProvider, deleteBeforeReplace: true };
+/** `parent` (for the ablation experiments only, see experiments.ts) parents every resource. */
+export function baselineFederation(name: string, members: BaselineMember[], hostProvider: k8s.Provider, parent?: pulumi.Resource): void {
+    const hostOpts = { provider: hostProvider, deleteBeforeReplace: true, parent };
     const secretOutputs = ["data", "stringData"];
     const clusters: object[] = [];
     const kubeconfigs: pulumi.Output<[string, string]>[] = [];
@@ -45,9 +46,9 @@ export function baselineFederation(name: string, members: BaselineMember[], host
         const context = config.contexts.find((c) => c.name === config["current-context"])!.context;
         const { server, "certificate-authority-data": caData } = config.clusters.find((c) => c.name === context.cluster)!.cluster;
 
-        const provider = new k8s.Provider(prefix, { kubeconfig: pulumi.secret(member.kubeconfig), clusterIdentifier: `kubefed-member-${member.name}` });
-        const namespace = new k8s.core.v1.NamespacePatch(`${prefix}-namespace`, { metadata: { name: NAMESPACE } }, { provider });
-        const memberOpts = { provider, deleteBeforeReplace: true };
+        const provider = new k8s.Provider(prefix, { kubeconfig: pulumi.secret(member.kubeconfig), clusterIdentifier: `kubefed-member-${member.name}` }, { parent });
+        const namespace = new k8s.core.v1.NamespacePatch(`${prefix}-namespace`, { metadata: { name: NAMESPACE } }, { provider, parent });
+        const memberOpts = { provider, deleteBeforeReplace: true, parent };
         const serviceAccount = new k8s.core.v1.ServiceAccount(
             `${prefix}-service-account`,
             {

@@ -1,15 +1,13 @@
 // One measurement of bench part 1, in a process of its own (so that its peak RSS is its own):
 //
-//   node bench/.build/bench/program-cost/child.js <component|baseline> <members> [--record] [--profile <file.cpuprofile>]
+//   node [--cpu-prof ...] bench/.build/bench/program-cost/child.js <component|baseline> <members> [--record]
 //
 // Sets up Pulumi's mocks, prepares N fixture members, then times the program: from just before
 // `new KubefedFederation(...)` (or the baseline's first resource) until every registration has
 // been answered by the mock engine (the SDK's waitForRPCs, what `pulumi` awaits before exiting).
-// Prints one JSON line. --record also lists every registration (for the same-set check);
-// --profile samples the CPU during the timed window only (V8's sampling profiler, as
-// `node --cpu-prof` uses, through node:inspector) and writes a .cpuprofile.
-import * as fs from "fs";
-import * as inspector from "inspector";
+// Prints one JSON line. --record also lists every registration (for the same-set check).
+// `windowUs` is the timed window on the monotonic clock that V8's .cpuprofile timestamps use, so
+// that a profile taken with `node --cpu-prof` can be cut to the window (bench/lib/cpuprofile.ts).
 import { performance } from "perf_hooks";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
@@ -33,7 +31,8 @@ export interface RecordedRegistration {
 }
 
 export interface ChildResult {
-    variant: "component" | "baseline";
+    /** component, baseline, or one of experiments.ts. */
+    variant: string;
     members: number;
     /** Wall time of the program, ms. */
     ms: number;
@@ -47,6 +46,13 @@ export interface ChildResult {
     rssBeforeMiB: number;
     /** `type::name` of every registration, sorted. */
     names: string[];
+    /** Heap in use after the window and a full GC (only when run with --expose-gc), MiB: what the program retains. */
+    retainedHeapMiB?: number;
+    /** With --count: promises created during the window (async_hooks), and how many of them the SDK wrapped in debuggablePromise (each captures a stack trace). */
+    promises?: number;
+    debuggablePromises?: number;
+    /** Start and end of the timed window, µs of process.hrtime (CLOCK_MONOTONIC, as .cpuprofile timestamps). */
+    windowUs: [number, number];
     recorded?: RecordedRegistration[];
 }
 
@@ -58,11 +64,21 @@ function memberName(i: number, n: number): string {
 async function main(): Promise<void> {
     const [variant, membersArg, ...flags] = process.argv.slice(2);
     const n = Number(membersArg);
-    if ((variant !== "component" && variant !== "baseline") || !Number.isInteger(n) || n < 0) {
-        throw new Error("usage: child.js <component|baseline> <members> [--record] [--profile <file>]");
+    const { EXPERIMENTS } = require("./experiments") as typeof import("./experiments");
+    if (!(variant === "component" || variant === "baseline" || variant in EXPERIMENTS) || !Number.isInteger(n) || n < 0) {
+        throw new Error(`usage: child.js <component|baseline|${Object.keys(EXPERIMENTS).join("|")}> <members> [--record]`);
     }
     const record = flags.includes("--record");
-    const profileFile = flags.includes("--profile") ? flags[flags.indexOf("--profile") + 1] : undefined;
+    // --count slows the run down: its times are not comparable with the others'.
+    const count = flags.includes("--count");
+    let promises = 0;
+    let debuggablePromises = 0;
+    const promiseHook = count ? require("async_hooks").createHook({ init: (_id: number, type: string) => void (type === "PROMISE" && promises++) }) : undefined;
+    if (count) {
+        const debuggable = require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise: (p: Promise<unknown>, ctx: unknown) => Promise<unknown> };
+        const wrap = debuggable.debuggablePromise;
+        debuggable.debuggablePromise = (p, ctx) => (debuggablePromises++, wrap(p, ctx));
+    }
 
     const recorded: RecordedRegistration[] = [];
     const options = new Map<string, Omit<RecordedRegistration, "inputs" | "secretPaths" | "provider">>();
@@ -107,8 +123,10 @@ async function main(): Promise<void> {
     const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
 
     // Each variant loads only its own code, so that its RSS is its own.
-    const program =
-        variant === "component"
+    const program: import("./experiments").Program =
+        variant in EXPERIMENTS
+            ? EXPERIMENTS[variant].load()
+            : variant === "component"
             ? (() => {
                   const { KubefedFederation } = require("../../src") as typeof import("../../src");
                   return (members: { name: string; kubeconfig: string }[], host: k8s.Provider) => {
@@ -124,18 +142,10 @@ async function main(): Promise<void> {
         return { name, kubeconfig: fixtureKubeconfig(name) };
     });
 
-    let session: inspector.Session | undefined;
-    const post = (method: string, params?: object) =>
-        new Promise<any>((resolve, reject) => session!.post(method, params ?? {}, (err, result) => (err ? reject(err) : resolve(result))));
-    if (profileFile) {
-        session = new inspector.Session();
-        session.connect();
-        await post("Profiler.enable");
-        await post("Profiler.setSamplingInterval", { interval: 200 });
-        await post("Profiler.start");
-    }
-
     const rssBefore = process.memoryUsage().rss;
+    promiseHook?.enable();
+    debuggablePromises = 0;
+    const windowStart = process.hrtime.bigint();
     const cpuStart = process.cpuUsage();
     const start = performance.now();
     // The host provider is part of both programs (the README's usage): one registration each.
@@ -144,12 +154,12 @@ async function main(): Promise<void> {
     await settings.waitForRPCs();
     const ms = performance.now() - start;
     const cpu = process.cpuUsage(cpuStart);
+    const windowEnd = process.hrtime.bigint();
+    promiseHook?.disable();
 
-    if (profileFile) {
-        const { profile } = await post("Profiler.stop");
-        fs.writeFileSync(profileFile, JSON.stringify(profile));
-        session!.disconnect();
-    }
+    const gc = (globalThis as { gc?: () => void }).gc;
+    gc?.();
+    const retained = gc ? process.memoryUsage().heapUsed / 1024 / 1024 : undefined;
     const result: ChildResult = {
         variant,
         members: n,
@@ -158,7 +168,10 @@ async function main(): Promise<void> {
         registrations,
         peakRssMiB: process.resourceUsage().maxRSS / 1024,
         rssBeforeMiB: rssBefore / 1024 / 1024,
+        retainedHeapMiB: retained,
+        ...(count ? { promises, debuggablePromises } : {}),
         names: names.sort(),
+        windowUs: [Number(windowStart / 1000n), Number(windowEnd / 1000n)],
         ...(record ? { recorded } : {}),
     };
     process.stdout.write(JSON.stringify(result) + "\n");
