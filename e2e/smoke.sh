@@ -25,6 +25,10 @@ ok() { echo "PASS: $*"; pass=$((pass + 1)); }
 ko() { echo "FAIL: $*"; fail=$((fail + 1)); }
 
 cleanup() {
+  if $H -n $NS get kubefedcluster smoke-member2 >/dev/null 2>&1; then
+    kubefedctl unjoin smoke-member2 --kubeconfig "$KCFG/all.yaml" --cluster-context member2 --host-cluster-context host \
+      --kubefed-namespace $NS >/dev/null 2>&1 || true
+  fi
   $H delete namespace smoke-prop --ignore-not-found --wait=true --timeout=60s >/dev/null 2>&1 || true
   $H -n $NS delete kubefedcluster smoke-member1 --ignore-not-found >/dev/null 2>&1 || true
   $H -n $NS delete secret smoke-member1-token --ignore-not-found >/dev/null 2>&1 || true
@@ -79,19 +83,27 @@ for _ in $(seq 1 60); do
 done
 if [ "$ready" = True ]; then ok "KubeFedCluster smoke-member1 Ready"; else ko "KubeFedCluster smoke-member1 not Ready ($ready)"; fi
 
+# Place on every KubeFedCluster that points at member1 (a federation joined by
+# the tests or the demo may hold member1 under another name: KubeFed would
+# otherwise remove from it what is not placed there).
+m1_server=$(kubectl --kubeconfig "$KCFG/member1.yaml" config view --minify -o jsonpath='{.clusters[0].cluster.server}')
+placement=$($H -n $NS get kubefedclusters.core.kubefed.io -o json | python3 -c '
+import json, sys
+names = [c["metadata"]["name"] for c in json.load(sys.stdin)["items"] if c["spec"]["apiEndpoint"].rstrip("/") == sys.argv[1]]
+print(json.dumps([{"name": n} for n in sorted(set(names + ["smoke-member1"]))]))' "$m1_server")
 $H create namespace smoke-prop >/dev/null
 $H apply -f - >/dev/null <<EOF
 apiVersion: types.kubefed.io/v1beta1
 kind: FederatedNamespace
 metadata: {name: smoke-prop, namespace: smoke-prop}
-spec: {placement: {clusters: [{name: smoke-member1}]}}
+spec: {placement: {clusters: $placement}}
 ---
 apiVersion: types.kubefed.io/v1beta1
 kind: FederatedConfigMap
 metadata: {name: smoke, namespace: smoke-prop}
 spec:
   template: {data: {hello: world}}
-  placement: {clusters: [{name: smoke-member1}]}
+  placement: {clusters: $placement}
 EOF
 got=""
 for _ in $(seq 1 60); do
@@ -100,23 +112,24 @@ for _ in $(seq 1 60); do
 done
 if [ "$got" = world ]; then ok "FederatedConfigMap propagated to member1"; else ko "FederatedConfigMap did not propagate"; fi
 
-# kubefedctl join / unjoin of member2, with the combined kubeconfig
-if kubefedctl join member2 --kubeconfig "$KCFG/all.yaml" --cluster-context member2 --host-cluster-context host \
+# kubefedctl join / unjoin of member2 (as "smoke-member2", not to touch a
+# federation that holds member2 under its own name), with the combined kubeconfig
+if kubefedctl join smoke-member2 --kubeconfig "$KCFG/all.yaml" --cluster-context member2 --host-cluster-context host \
      --kubefed-namespace $NS >/dev/null 2>&1; then
   ready=""
   for _ in $(seq 1 60); do
-    ready=$($H -n $NS get kubefedcluster member2 -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null || true)
+    ready=$($H -n $NS get kubefedcluster smoke-member2 -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null || true)
     [ "$ready" = True ] && break; sleep 1
   done
-  if [ "$ready" = True ]; then ok "kubefedctl join member2: Ready"; else ko "kubefedctl join member2: not Ready ($ready)"; fi
+  if [ "$ready" = True ]; then ok "kubefedctl join member2 (as smoke-member2): Ready"; else ko "kubefedctl join member2: not Ready ($ready)"; fi
 else
   ko "kubefedctl join member2 failed"
 fi
-if kubefedctl unjoin member2 --kubeconfig "$KCFG/all.yaml" --cluster-context member2 --host-cluster-context host \
-     --kubefed-namespace $NS >/dev/null 2>&1 && ! $H -n $NS get kubefedcluster member2 >/dev/null 2>&1; then
-  ok "kubefedctl unjoin member2"
+if kubefedctl unjoin smoke-member2 --kubeconfig "$KCFG/all.yaml" --cluster-context member2 --host-cluster-context host \
+     --kubefed-namespace $NS >/dev/null 2>&1 && ! $H -n $NS get kubefedcluster smoke-member2 >/dev/null 2>&1; then
+  ok "kubefedctl unjoin smoke-member2"
 else
-  ko "kubefedctl unjoin member2"
+  ko "kubefedctl unjoin smoke-member2"
 fi
 
 if [ "${1:-}" = --pulumi ]; then
