@@ -11,8 +11,9 @@
 // (PULUMI_CONFIG, PULUMI_CONFIG_SECRET_KEYS) of the real host. Implemented:
 // Handshake, GetPluginInfo, GetRequiredPackages (empty: the engine loads
 // resource plugins from PATH on demand), Run, InstallDependencies, About,
-// Cancel. Not implemented: type checkers, debugging, code generation, policy
-// packs and plugins written in Python.
+// Cancel, and GeneratePackage (codegen.go, for `pulumi package gen-sdk`).
+// Not implemented: type checkers, debugging, policy packs and plugins
+// written in Python.
 package main
 
 import (
