@@ -137,7 +137,8 @@ build_one() {
     log "$name: FAILED (rc=$rc) after $(( $(date +%s) - start ))s"
     return 1
   fi
-  rm -f "$BIN/$name"; mv "$BIN/.$name.tmp" "$BIN/$name"
+  rm -f "$BIN/$name"
+  mv "$BIN/.$name.tmp" "$BIN/$name" || { log "$name: FAILED to install into $BIN"; return 1; }
   echo "$key" > "$STAMPS/$name"
   log "$name: END ok in $(( $(date +%s) - start ))s -> $BIN/$name"
 }
