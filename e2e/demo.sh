@@ -3,8 +3,9 @@
 # first use), deploys the top-level Pulumi.yaml project (a federation of member1 and member2),
 # prints the list and describe outputs, then previews and applies "scale member1 to 3 replicas"
 # and "remove member2", and ends with the KubeFedClusters as the KubeFed controller reports them.
-# The demo stack lives in the local file backend under .e2e/pulumi-state; it is destroyed first,
-# so every run tells the same story.
+# The demo stack lives in the local file backend under .e2e/pulumi-state. It is destroyed at the
+# end, since the federation's objects have fixed names that the end-to-end tests use too
+# (KUBEFED_DEMO_KEEP=1 keeps it to look around), and at the start if a previous run kept it.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -56,3 +57,11 @@ step "The KubeFedClusters as the KubeFed controller reports them"
 kubectl --kubeconfig "$KUBECONFIGS/host.yaml" get kubefedclusters.core.kubefed.io -n kube-federation-system \
   -o custom-columns='NAME:.metadata.name,ENDPOINT:.spec.apiEndpoint,READY:.status.conditions[?(@.type=="Ready")].status,SINCE:.status.conditions[?(@.type=="Ready")].lastTransitionTime'
 pulumi stack output clusters --json
+
+if [ "${KUBEFED_DEMO_KEEP:-0}" = 1 ]; then
+  step "Keeping stack '$STACK' (KUBEFED_DEMO_KEEP=1): pulumi destroy --stack $STACK removes it"
+else
+  step "Destroying stack '$STACK' (KUBEFED_DEMO_KEEP=1 keeps it)"
+  pulumi destroy --yes --non-interactive --skip-preview >/dev/null
+  echo "destroyed"
+fi
