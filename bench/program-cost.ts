@@ -12,6 +12,8 @@
 //    alternating (ABBA order) so that drift in the machine's load hits both alike.
 // 3. A Markdown table: medians, spread (min–max), component/baseline ratio of the medians and the
 //    spread of the per-pair ratios, peak RSS of both; ms per member to judge linearity.
+// 4. A load-independent count: promises created during the program (async_hooks), at the N of
+//    --count-at (default 10,100; a counted run is slower and not timed), component and baseline.
 // --profile N samples the CPU of one run of each variant at N (bench/.build/prof/) and prints the top
 // self-time functions and origins, and where the component spends more than the baseline.
 // --strict also fails when the goal (ratio ≤ 1.05 at every N) is missed.
@@ -215,6 +217,7 @@ function main(): void {
     const checkInputs = numbers(flag("--check-inputs", "10,100"));
     const jsonFile = flag("--json", path.join(BUILD, "program-cost.json"));
     const profileSizes = numbers(flag("--profile", ""));
+    const countAt = numbers(flag("--count-at", "10,100"));
     const started = new Date();
 
     if (process.argv.includes("--profile") && !process.argv.includes("--members")) {
@@ -295,10 +298,28 @@ function main(): void {
             `node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? "?"}), load average at the end ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}, ` +
             `${started.toISOString()} – ${new Date().toISOString()}\n`,
     );
+    // 4. Promises: what the SDK's machinery costs scales with them, whatever the load of the machine.
+    const counts = countAt.map((n) => {
+        const [c, b] = [runChild("component", n, ["--count"]), runChild("baseline", n, ["--count"])];
+        return { members: n, component: { promises: c.promises!, debuggablePromises: c.debuggablePromises! }, baseline: { promises: b.promises!, debuggablePromises: b.debuggablePromises! }, registrations: b.registrations };
+    });
+    if (counts.length > 0) {
+        process.stdout.write(
+            [
+                "\n| N | promises component / baseline = ratio | per member, component − baseline | of which debuggablePromise (stack trace) component / baseline |",
+                "|---:|---:|---:|---:|",
+                ...counts.map(
+                    (c) =>
+                        `| ${c.members} | ${c.component.promises} / ${c.baseline.promises} = ${(c.component.promises / c.baseline.promises).toFixed(3)} ` +
+                        `| ${((c.component.promises - c.baseline.promises) / c.members).toFixed(0)} | ${c.component.debuggablePromises} / ${c.baseline.debuggablePromises} |`,
+                ),
+            ].join("\n") + "\n",
+        );
+    }
     fs.mkdirSync(path.dirname(jsonFile), { recursive: true });
     fs.writeFileSync(
         jsonFile,
-        JSON.stringify({ started: started.toISOString(), node: process.version, cpus: os.cpus().length, loadavg: os.loadavg(), summary, measured }, null, 1) + "\n",
+        JSON.stringify({ started: started.toISOString(), node: process.version, cpus: os.cpus().length, loadavg: os.loadavg(), summary, counts, measured }, null, 1) + "\n",
     );
     log(`raw results: ${path.relative(process.cwd(), jsonFile)}`);
 
