@@ -16,6 +16,7 @@
 //    --count-at (default 10,100; a counted run is slower and not timed), component and baseline.
 // --profile N samples the CPU of one run of each variant at N (bench/.build/prof/) and prints the top
 // self-time functions and origins, and where the component spends more than the baseline.
+// --micro runs program-cost/micro.ts: the component's pure code alone, and promises per Output operation.
 // --strict also fails when the goal (ratio ≤ 1.05 at every N) is missed.
 // --ablation N [--runs R] [--variants a,b,…] times the variants of program-cost/experiments.ts
 // (between the baseline and the component) at N, in rotating order, instead of 1–3.
@@ -206,6 +207,10 @@ function ablation(members: number, runs: number, variants: string[]): void {
 }
 
 function main(): void {
+    if (process.argv.includes("--micro")) {
+        const result = childProcess.spawnSync(process.execPath, [path.join(__dirname, "program-cost", "micro.js")], { stdio: "inherit" });
+        process.exit(result.status ?? 1);
+    }
     if (process.argv.includes("--ablation")) {
         const { EXPERIMENTS } = require("./program-cost/experiments") as typeof import("./program-cost/experiments");
         const variants = flag("--variants", ["baseline", ...Object.keys(EXPERIMENTS), "component"].join(",")).split(",");

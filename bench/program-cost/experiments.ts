@@ -31,27 +31,6 @@ export const EXPERIMENTS: Record<string, { what: string; load(): Program }> = {
             };
         },
     },
-    "component-unvalidated": {
-        what: "the component with validateFederationArgs replaced by its defaults alone (no checks, no kubeconfig parse)",
-        load: () => {
-            const validate = require("../../src/validate") as typeof import("../../src/validate");
-            const { DEFAULTS } = validate;
-            (validate as { validateFederationArgs: typeof validate.validateFederationArgs }).validateFederationArgs = (_name, args) => ({
-                settings: {
-                    federationName: args.federationName ?? DEFAULTS.federationName,
-                    hostClusterName: args.hostClusterName ?? DEFAULTS.hostClusterName,
-                    configNamespace: args.configNamespace ?? DEFAULTS.configNamespace,
-                    kubefedNamespace: args.kubefedNamespace ?? DEFAULTS.kubefedNamespace,
-                    configMapName: args.configMapName ?? DEFAULTS.configMapName,
-                    kubeconfigSecretName: args.kubeconfigSecretName ?? DEFAULTS.kubeconfigSecretName,
-                    scope: DEFAULTS.scope,
-                    waitForReady: args.waitForReady ?? false,
-                },
-                members: args.clusters.map((m) => ({ ...m, labels: { ...(m.labels ?? {}) }, replicas: m.replicas ?? 1, disabledTLSValidations: [] })),
-            });
-            return component();
-        },
-    },
     "component-parse-once": {
         what: "the component with resolveContext memoized per (kubeconfig, context): each kubeconfig is parsed and schema-checked once instead of twice",
         load: () => {
