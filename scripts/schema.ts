@@ -55,6 +55,8 @@ export function generateSchema(): Record<string, unknown> {
         }
     });
     const referenced = new Set<string>();
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
+    const kubernetesVersion: string = pkg.dependencies["@pulumi/kubernetes"];
 
     /** The schema of a property type; `input` tells whether it was wrapped in pulumi.Input. */
     function schemaOf(type: ts.TypeNode, tags: Set<string>): { schema: SchemaProperty; input: boolean } {
@@ -66,6 +68,12 @@ export function generateSchema(): Record<string, unknown> {
         }
         if (ts.isTypeLiteralNode(type) && type.members.length === 1 && ts.isIndexSignatureDeclaration(type.members[0])) {
             return { schema: { type: "object", additionalProperties: schemaOf(type.members[0].type, new Set()).schema }, input: false };
+        }
+        const kubernetesType = ts.isTypeReferenceNode(type) && /^k8s\.types\.(?:input|output)\.(\w+)\.(\w+)\.(\w+)$/.exec(type.typeName.getText(source));
+        if (kubernetesType) {
+            // A type of the kubernetes package, at the version this package depends on.
+            const [, group, version, kind] = kubernetesType;
+            return { schema: { $ref: `/kubernetes/v${kubernetesVersion}/schema.json#/types/kubernetes:${group}/${version}:${kind}` }, input: false };
         }
         if (ts.isTypeReferenceNode(type) && interfaces.has(type.typeName.getText(source))) {
             referenced.add(type.typeName.getText(source));
@@ -135,7 +143,6 @@ export function generateSchema(): Record<string, unknown> {
         pending.push(...[...referenced].filter((r) => !before.has(r)));
     }
 
-    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
     return {
         name: "kubefed",
         displayName: "KubeFed",

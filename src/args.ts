@@ -1,3 +1,4 @@
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 
 /** Where KubeFed's controller watches: the whole cluster, or only its own namespace. */
@@ -39,6 +40,26 @@ export interface MemberClusterArgs {
     proxyURL?: string;
 }
 
+/** A Deployment that the federation runs on some or all of its members. */
+export interface FederatedDeploymentArgs {
+    /** The Deployment's name in every member it runs on. */
+    name: string;
+    /** The Deployment's namespace; created on the host when absent, and federated to the members it runs on. */
+    namespace: string;
+    /** The Deployment's spec; the labels of its pod template label the Deployment too. */
+    spec: pulumi.Input<k8s.types.input.apps.v1.DeploymentSpec>;
+    /** Placement by member name (each must be a member). */
+    clusters?: string[];
+    /** Placement by member labels. Neither this nor `clusters`: every member. */
+    clusterSelector?: { [key: string]: string };
+    /**
+     * Set: a ReplicaSchedulingPreference spreads this many replicas over the placed members, weighted
+     * by their `replicas`. Unset: each placed member runs its own `replicas`.
+     * @integer
+     */
+    totalReplicas?: number;
+}
+
 export interface KubefedFederationArgs {
     /** The member clusters (a plain array, may be empty). */
     clusters: MemberClusterArgs[];
@@ -58,6 +79,8 @@ export interface KubefedFederationArgs {
     scope?: string;
     /** Wait until the KubeFed controller reports each KubeFedCluster Ready; default false. */
     waitForReady?: boolean;
+    /** Deployments the federation runs on its members. */
+    workloads?: FederatedDeploymentArgs[];
 }
 
 /** What `kubefed describe <cluster>` shows; contains no credential. */

@@ -9,7 +9,8 @@ import { federationConfigMap, kubeconfigSecret, kubeconfigSecretData, renderFede
 import { hostJoinObjects, memberAccess, memberJoinObjects, TOKEN_KEY } from "./join";
 import { MemberAccess } from "./kubeconfig";
 import { KubernetesObject } from "./objects";
-import { FederationSettings, MemberSpec, validateFederationArgs } from "./validate";
+import { FederationSettings, MemberSpec, validateFederationArgs, WorkloadSpec } from "./validate";
+import { deploymentTemplate, federatedDeployment, federatedNamespace, placedMembers, replicaSchedulingPreference } from "./workloads";
 
 export const KUBEFED_FEDERATION_TYPE = "kubefed:index:KubefedFederation";
 
@@ -53,7 +54,7 @@ export class KubefedFederation extends pulumi.ComponentResource {
 
     constructor(name: string, args: KubefedFederationArgs, opts?: pulumi.ComponentResourceOptions) {
         // Before anything is registered: one error that lists every problem.
-        const { settings, members } = validateFederationArgs(name, args);
+        const { settings, members, workloads } = validateFederationArgs(name, args);
         // No args here: component inputs are stored in state, and these hold credentials.
         super(KUBEFED_FEDERATION_TYPE, name, {}, opts);
 
@@ -76,6 +77,8 @@ export class KubefedFederation extends pulumi.ComponentResource {
 
         const kubeconfigs = pulumi.secret(pulumi.all(joined.map((j) => j.access)).apply(kubeconfigSecretData));
         this.register(`${name}-kubeconfig`, kubeconfigSecret(settings, kubeconfigs), { additionalSecretOutputs: ["data", "stringData"] });
+
+        this.registerWorkloads(name, workloads, joined);
 
         this.clusterNames = pulumi.output(members.map((m) => m.name));
         this.clusters = pulumi
@@ -157,6 +160,38 @@ export class KubefedFederation extends pulumi.ComponentResource {
             access: pulumi.all([endpoint, tokenBase64]).apply(([e, token]) => memberAccess(member, settings, e, token)),
             kubeFedCluster: kubeFedCluster as k8s.apiextensions.CustomResource,
         };
+    }
+
+    /**
+     * Registers the federated workloads on the host: per namespace the namespace and its
+     * FederatedNamespace, per workload its FederatedDeployment (and ReplicaSchedulingPreference).
+     * Each depends on the KubeFedClusters it is placed on; a member's removal is thus an update
+     * of the placements, which waits for KubeFed to delete the workload from the member, before
+     * the deletion of its KubeFedCluster and credentials.
+     */
+    private registerWorkloads(name: string, workloads: WorkloadSpec[], joined: JoinedMember[]): void {
+        const members = joined.map((j) => j.spec);
+        const kubeFedClusters = new Map(joined.map((j) => [j.spec.name, j.kubeFedCluster]));
+        const placedOn = (placed: { name: string }[]) => placed.map((m) => kubeFedClusters.get(m.name)!);
+        for (const namespace of [...new Set(workloads.map((w) => w.namespace))]) {
+            const inNamespace = workloads.filter((w) => w.namespace === namespace);
+            const placed = inNamespace.flatMap((w) => placedMembers(w, members));
+            const hostNamespace = new k8s.core.v1.NamespacePatch(`${name}-${namespace}-namespace`, { metadata: { name: namespace } }, { parent: this });
+            const fedNamespace = this.register(`${name}-${namespace}-federatednamespace`, federatedNamespace(namespace, placed.map((m) => m.name)), {
+                dependsOn: [hostNamespace, ...placedOn(placed)],
+            });
+            for (const workload of inNamespace) {
+                const onMembers = placedMembers(workload, members);
+                const template = pulumi.output(workload.spec).apply(deploymentTemplate);
+                const deployment = this.register(`${name}-${namespace}-${workload.name}`, federatedDeployment(workload, onMembers, template), {
+                    dependsOn: [fedNamespace, ...placedOn(onMembers)],
+                });
+                const preference = replicaSchedulingPreference(workload, onMembers);
+                if (preference) {
+                    this.register(`${name}-${namespace}-${workload.name}-scheduling`, preference, { dependsOn: [deployment] });
+                }
+            }
+        }
     }
 
     /** Registers a plain object as a child resource; fixed names mean delete before replace. */

@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as provider from "@pulumi/pulumi/provider";
-import { KubefedFederationArgs, MemberClusterArgs } from "./args";
+import { KubefedFederationArgs } from "./args";
 import { KubefedFederation, KUBEFED_FEDERATION_TYPE } from "./component";
 
 const PACKAGE_ROOT = path.join(__dirname, "..");
@@ -17,24 +17,38 @@ async function plain<T>(value: pulumi.Input<T> | undefined): Promise<T | undefin
     return pulumi.Output.isInstance(value) ? ((value as unknown as { promise(): Promise<T> }).promise()) : (value as T | undefined);
 }
 
-/** The args as the component takes them: plain where the schema says plain, inputs elsewhere. */
-export async function componentArgs(inputs: pulumi.Inputs): Promise<KubefedFederationArgs> {
-    const args: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(inputs)) {
-        args[key] = await plain(value);
+interface SchemaProperty {
+    plain?: boolean;
+    items?: { $ref?: string };
+}
+interface PackageSchema {
+    resources: { [token: string]: { inputProperties: { [name: string]: SchemaProperty } } };
+    types: { [token: string]: { properties: { [name: string]: SchemaProperty } } };
+}
+
+/** Resolves the properties the schema marks plain; leaves inputs as they came. */
+async function plainWhereSchemaSays(value: Record<string, unknown>, properties: { [name: string]: SchemaProperty }, schema: PackageSchema) {
+    const result: Record<string, unknown> = {};
+    for (const [key, input] of Object.entries(value)) {
+        const property = properties[key];
+        if (!property?.plain) {
+            result[key] = input;
+            continue;
+        }
+        const plainValue = await plain(input);
+        const itemType = property.items?.$ref?.replace("#/types/", "");
+        result[key] =
+            itemType && Array.isArray(plainValue)
+                ? await Promise.all(plainValue.map(async (item) => plainWhereSchemaSays(await plain(item), schema.types[itemType].properties, schema)))
+                : plainValue;
     }
-    const clusters = (args.clusters as Record<string, pulumi.Input<unknown>>[] | undefined) ?? [];
-    args.clusters = await Promise.all(
-        clusters.map(async (member) => {
-            const result: Record<string, unknown> = {};
-            for (const [key, value] of Object.entries(member)) {
-                // kubeconfig, apiEndpoint and caBundle are inputs; the rest is plain.
-                result[key] = ["kubeconfig", "apiEndpoint", "caBundle"].includes(key) ? value : await plain(value);
-            }
-            return result as unknown as MemberClusterArgs;
-        }),
-    );
-    return args as unknown as KubefedFederationArgs;
+    return result;
+}
+
+/** The args as the component takes them: plain where the schema says plain, inputs elsewhere. */
+export async function componentArgs(inputs: pulumi.Inputs, schema: PackageSchema): Promise<KubefedFederationArgs> {
+    const properties = schema.resources[KUBEFED_FEDERATION_TYPE].inputProperties;
+    return (await plainWhereSchemaSays(inputs, properties, schema)) as unknown as KubefedFederationArgs;
 }
 
 export class KubefedProvider implements provider.Provider {
@@ -50,7 +64,7 @@ export class KubefedProvider implements provider.Provider {
         if (type !== KUBEFED_FEDERATION_TYPE) {
             throw new Error(`unknown resource type ${type}`);
         }
-        const federation = new KubefedFederation(name, await componentArgs(inputs), options);
+        const federation = new KubefedFederation(name, await componentArgs(inputs, JSON.parse(this.schema)), options);
         return { urn: federation.urn, state: { clusterNames: federation.clusterNames, clusters: federation.clusters } };
     }
 }

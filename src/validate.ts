@@ -2,7 +2,7 @@
 // before the component registers anything. Pure: no Pulumi resources.
 import { X509Certificate } from "crypto";
 import * as ipaddr from "ipaddr.js";
-import { FederationScope, KubefedFederationArgs, MemberClusterArgs } from "./args";
+import { FederatedDeploymentArgs, FederationScope, KubefedFederationArgs, MemberClusterArgs } from "./args";
 import { resolveContext } from "./kubeconfig";
 import { sortedBy } from "./objects";
 
@@ -25,10 +25,15 @@ export type MemberSpec = Omit<MemberClusterArgs, "labels" | "replicas" | "disabl
     disabledTLSValidations: string[];
 };
 
+/** A workload after validation; `clusters` and `clusterSelector` copied. */
+export type WorkloadSpec = FederatedDeploymentArgs;
+
 export interface ValidatedFederation {
     settings: FederationSettings;
     /** Sorted by name, so that the order of `clusters` never matters. */
     members: MemberSpec[];
+    /** Sorted by namespace and name. */
+    workloads: WorkloadSpec[];
 }
 
 export const DEFAULTS = {
@@ -226,6 +231,50 @@ function memberProblems(member: MemberClusterArgs, index: number, seen: Map<stri
     return problems;
 }
 
+/** The problems of one workload; each line names it. */
+function workloadProblems(workload: FederatedDeploymentArgs, index: number, memberNames: Set<string>, kubefedNamespace: string, seen: Set<string>): string[] {
+    if (typeof workload !== "object" || workload === null) {
+        return [`workloads[${index}]: must be an object with at least name, namespace and spec`];
+    }
+    const problems: string[] = [];
+    const who = typeof workload.name === "string" && workload.name !== "" ? `workload "${workload.namespace}/${workload.name}"` : `workloads[${index}]`;
+    const add = (problem: string) => problems.push(`${who}: ${problem}`);
+    if (!isDNS1123Subdomain(workload.name)) {
+        add(`name ${JSON.stringify(workload.name)} is not a DNS-1123 subdomain`);
+    }
+    if (!isDNS1123Label(workload.namespace)) {
+        add(`namespace ${JSON.stringify(workload.namespace)} is not a DNS-1123 label`);
+    } else if (workload.namespace === kubefedNamespace) {
+        add(`namespace "${workload.namespace}" is the KubeFed namespace; workloads need a namespace of their own`);
+    }
+    const key = `${workload.namespace}/${workload.name}`;
+    if (seen.has(key)) {
+        add("is declared more than once in its namespace");
+    }
+    seen.add(key);
+    if (workload.spec === undefined || workload.spec === null) {
+        add("spec is missing");
+    }
+    if (workload.clusters !== undefined && workload.clusterSelector !== undefined) {
+        add("give either clusters or clusterSelector, not both");
+    }
+    for (const cluster of workload.clusters ?? []) {
+        if (!memberNames.has(cluster)) {
+            add(`clusters names "${cluster}", which is not a member`);
+        }
+    }
+    for (const [k, v] of Object.entries(workload.clusterSelector ?? {})) {
+        const problem = labelKeyProblem(k) ?? labelValueProblem(k, v);
+        if (problem) {
+            add(`clusterSelector: ${problem}`);
+        }
+    }
+    if (workload.totalReplicas !== undefined && !(Number.isInteger(workload.totalReplicas) && workload.totalReplicas >= 0)) {
+        add(`totalReplicas ${JSON.stringify(workload.totalReplicas)} is not a non-negative integer`);
+    }
+    return problems;
+}
+
 /**
  * Checks every argument and applies the defaults. Throws one KubefedValidationError listing
  * every problem. Kubeconfigs known only at deploy time are checked then (see component.ts).
@@ -251,6 +300,15 @@ export function validateFederationArgs(componentName: string, args: KubefedFeder
     } else {
         const seen = new Map<string, number>();
         clusters.forEach((member, i) => problems.push(...memberProblems(member, i, seen)));
+    }
+    const workloads = args?.workloads ?? [];
+    if (!Array.isArray(workloads)) {
+        problems.push("workloads must be a plain array of Deployments");
+    } else {
+        const memberNames = new Set(Array.isArray(clusters) ? clusters.map((m) => m?.name) : []);
+        const seen = new Set<string>();
+        const kubefedNamespace = args.kubefedNamespace ?? DEFAULTS.kubefedNamespace;
+        workloads.forEach((workload, i) => problems.push(...workloadProblems(workload, i, memberNames, kubefedNamespace, seen)));
     }
     if (problems.length > 0) {
         throw new KubefedValidationError(componentName, problems);
@@ -286,5 +344,6 @@ export function validateFederationArgs(componentName: string, args: KubefedFeder
             waitForReady: args.waitForReady ?? false,
         },
         members,
+        workloads: sortedBy(workloads as FederatedDeploymentArgs[], (w) => `${w.namespace}/${w.name}`),
     };
 }

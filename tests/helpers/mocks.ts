@@ -3,9 +3,10 @@
 import * as fs from "fs";
 import * as childProcess from "child_process";
 import * as path from "path";
+import Ajv from "ajv";
 import * as yaml from "js-yaml";
 import * as pulumi from "@pulumi/pulumi";
-import type { KubefedFederationArgs, MemberClusterArgs } from "../../src";
+import type { FederatedDeploymentArgs, KubefedFederationArgs, MemberClusterArgs } from "../../src";
 
 export const FIXTURES = path.join(__dirname, "fixtures");
 
@@ -54,6 +55,19 @@ export function fixtureKubeconfig(member: string): string {
 
 export function member(name: string, extra: Partial<MemberClusterArgs> = {}): MemberClusterArgs {
     return { name, kubeconfig: fixtureKubeconfig(name), ...extra };
+}
+
+/** A federated Deployment of nginx-like pods labelled app=<name>. */
+export function workload(name: string, namespace: string, extra: Partial<FederatedDeploymentArgs> = {}): FederatedDeploymentArgs {
+    return {
+        name,
+        namespace,
+        spec: {
+            selector: { matchLabels: { app: name } },
+            template: { metadata: { labels: { app: name } }, spec: { containers: [{ name: "app", image: "registry.local/app:1" }] } },
+        },
+        ...extra,
+    };
 }
 
 /** Pulumi's marker of a secret value in serialized inputs. */
@@ -237,4 +251,40 @@ export function runInChildProcess(program: string): { status: number | null; out
             .then(() => { const { KubefedFederation } = require("./src"); ${program} });`;
     const result = childProcess.spawnSync(process.execPath, ["-e", script], { cwd: root, encoding: "utf8", timeout: 60_000 });
     return { status: result.status, output: `${result.stdout}${result.stderr}` };
+}
+
+/** Registrations as comparable records: type, name, inputs, provider and options. */
+export function registered(run: FederationRun): Record<string, unknown> {
+    return Object.fromEntries(
+        run.children.map((r) => [
+            `${r.type}::${r.name}`,
+            { inputs: r.inputs, secretPaths: r.secretPaths, provider: r.provider, dependencies: [...r.dependencies].sort(), dbr: r.deleteBeforeReplace },
+        ]),
+    );
+}
+
+/** The registrations of `after` that differ from `before`, and those only one of them has. */
+export function changes(before: FederationRun, after: FederationRun) {
+    const a = registered(before);
+    const b = registered(after);
+    return {
+        added: Object.keys(b).filter((k) => !(k in a)).sort(),
+        removed: Object.keys(a).filter((k) => !(k in b)).sort(),
+        changed: Object.keys(a).filter((k) => k in b && JSON.stringify(a[k]) !== JSON.stringify(b[k])).sort(),
+    };
+}
+
+/** A validator of KubeFed v0.10.0's CRD schema for `kind`, from ../shared beside the repository. */
+export function crdValidator(file: "core-crds.yaml" | "federated-type-crds.yaml", kind: string) {
+    const crdFile = path.join(__dirname, "..", "..", "..", "shared", "kubefed-v0.10.0", file);
+    const crd = (yaml.loadAll(fs.readFileSync(crdFile, "utf8")) as any[]).find((d) => d?.spec?.names?.kind === kind);
+    if (!crd) {
+        throw new Error(`no CRD of kind ${kind} in ${crdFile}`);
+    }
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    ajv.addFormat("byte", /^[A-Za-z0-9+/]*={0,2}$/);
+    ajv.addFormat("date-time", true);
+    ajv.addFormat("int32", true);
+    ajv.addFormat("int64", true);
+    return ajv.compile(crd.spec.versions.find((v: any) => v.served).schema.openAPIV3Schema);
 }

@@ -11,13 +11,17 @@ test("the committed schema.json is what the TypeScript types generate (run `npm 
 test("the component is published under its type token, with every input and output of the TypeScript API", () => {
     expect(component.isComponent).toBe(true);
     expect(Object.keys(component.inputProperties).sort()).toEqual(
-        ["clusters", "configMapName", "configNamespace", "federationName", "hostClusterName", "kubeconfigSecretName", "kubefedNamespace", "scope", "waitForReady"].sort(),
+        ["clusters", "configMapName", "configNamespace", "federationName", "hostClusterName", "kubeconfigSecretName", "kubefedNamespace", "scope", "waitForReady", "workloads"].sort(),
     );
     expect(component.requiredInputs).toEqual(["clusters"]);
     expect(Object.keys(component.properties).sort()).toEqual(["clusterNames", "clusters"]);
     expect(Object.keys(schema.types["kubefed:index:MemberCluster"].properties).sort()).toEqual(
         ["apiEndpoint", "caBundle", "context", "disabledTLSValidations", "kubeconfig", "labels", "name", "proxyURL", "replicas", "serverAddressByClientCIDRs"].sort(),
     );
+});
+
+test("a workload's spec is the kubernetes package's DeploymentSpec, at the version this package depends on", () => {
+    expect(schema.types["kubefed:index:FederatedDeployment"].properties.spec.$ref).toBe("/kubernetes/v4.25.0/schema.json#/types/kubernetes:apps/v1:DeploymentSpec");
 });
 
 test("credentials are secret, and nothing else is", () => {

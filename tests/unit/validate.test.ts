@@ -1,6 +1,6 @@
 import { KubefedValidationError } from "../../src";
 import { isCIDR, isDNS1123Label, labelKeyProblem, validateFederationArgs } from "../../src/validate";
-import { fixtureCA, fixtureKubeconfig, member, refusal } from "../helpers/mocks";
+import { fixtureCA, fixtureKubeconfig, member, refusal, workload } from "../helpers/mocks";
 
 // Each row: args that must be refused, and a line the single error must contain.
 const badInputs: [string, unknown, string][] = [
@@ -33,6 +33,14 @@ const badInputs: [string, unknown, string][] = [
     ["missing kubeconfig", { clusters: [{ name: "m1" }] }, 'member "m1": kubeconfig is missing'],
     ["caBundle that is not a PEM certificate", { clusters: [member("m1", { caBundle: "not a certificate" })] }, 'member "m1": caBundle is not a PEM-encoded certificate'],
     ["clusters that is not an array", { clusters: { m1: {} } }, "clusters must be a plain array of members"],
+    ["duplicate workload in a namespace", { clusters: [], workloads: [workload("web", "shop"), workload("web", "shop")] }, 'workload "shop/web": is declared more than once in its namespace'],
+    ["workload name that is not a DNS name", { clusters: [], workloads: [workload("Web", "shop")] }, 'workload "shop/Web": name "Web" is not a DNS-1123 subdomain'],
+    ["workload namespace that is not a DNS label", { clusters: [], workloads: [workload("web", "shop.eu")] }, 'workload "shop.eu/web": namespace "shop.eu" is not a DNS-1123 label'],
+    ["workload placed on a non-member", { clusters: [member("m1")], workloads: [workload("web", "shop", { clusters: ["m1", "m2"] })] }, 'workload "shop/web": clusters names "m2", which is not a member'],
+    ["workload with clusters and clusterSelector", { clusters: [member("m1")], workloads: [workload("web", "shop", { clusters: ["m1"], clusterSelector: { a: "b" } })] }, 'workload "shop/web": give either clusters or clusterSelector, not both'],
+    ["negative totalReplicas", { clusters: [], workloads: [workload("web", "shop", { totalReplicas: -6 })] }, 'workload "shop/web": totalReplicas -6 is not a non-negative integer'],
+    ["fractional totalReplicas", { clusters: [], workloads: [workload("web", "shop", { totalReplicas: 2.5 })] }, 'workload "shop/web": totalReplicas 2.5 is not a non-negative integer'],
+    ["workload in the KubeFed namespace", { clusters: [], workloads: [workload("web", "kube-federation-system")] }, 'workload "kube-federation-system/web": namespace "kube-federation-system" is the KubeFed namespace'],
 ];
 
 describe("bad input", () => {
