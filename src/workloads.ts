@@ -51,7 +51,11 @@ export function deploymentTemplate<S extends { template?: { metadata?: { labels?
  * `V` is the template: plain in tests, a Pulumi output in the component.
  */
 export function federatedDeployment<V>(workload: WorkloadPlacement, placed: PlacementMember[], template: V): KubernetesObject<V> {
-    const annotations = { "pulumi.com/waitFor": WAIT_FOR_PROPAGATION };
+    const annotations = {
+        "pulumi.com/waitFor": WAIT_FOR_PROPAGATION,
+        // Placement and overrides are ours, even after a ReplicaSchedulingPreference wrote them.
+        "pulumi.com/patchForce": "true",
+    };
     const spec: Record<string, unknown> = { template };
     if (workload.totalReplicas === undefined) {
         spec.placement = { clusters: placed.map((m) => ({ name: m.name })) };

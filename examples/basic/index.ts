@@ -4,6 +4,7 @@
 //   pulumi config set --path 'members[0]' member1
 //   pulumi config set --secret member1Kubeconfig "$(cat member1.yaml)"
 //   pulumi config set member1Replicas 3        # optional: "kubefed scale member1 --replicas=3"
+//   pulumi config set workload '{"name": "web", "namespace": "shop"}'   # optional: run a Deployment
 //   pulumi up
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -22,6 +23,11 @@ const host = new k8s.Provider("host", {
     enableSecretMutable: true,
 });
 
+// An optional federated Deployment, on every member; each runs its member's `replicas` of it, or
+// a share of `totalReplicas` weighted by them.
+const workload = config.getObject<{ name: string; namespace: string; totalReplicas?: number }>("workload");
+const labels = { app: workload?.name ?? "" };
+
 const federation = new KubefedFederation(
     "federation",
     {
@@ -32,6 +38,15 @@ const federation = new KubefedFederation(
             labels: config.getObject<Record<string, string>>(`${name}Labels`),
         })),
         waitForReady: config.getBoolean("waitForReady") ?? true,
+        workloads: workload && [
+            {
+                ...workload,
+                spec: {
+                    selector: { matchLabels: labels },
+                    template: { metadata: { labels }, spec: { containers: [{ name: "app", image: "registry.k8s.io/pause:3.10" }] } },
+                },
+            },
+        ],
     },
     { provider: host },
 );

@@ -100,16 +100,18 @@ export interface MemberConfig {
 }
 
 /** A stack of examples/basic (or another program folder) in the local backend, configured for `members`. */
-export async function federationStack(stackName: string, members: MemberConfig[], workDir = path.join(ROOT, "examples", "basic")): Promise<Stack> {
+export async function federationStack(stackName: string, members: MemberConfig[], workDir = path.join(ROOT, "examples", "basic"), extra: Record<string, string> = {}): Promise<Stack> {
     const env = environment();
     const pulumiCommand = await PulumiCommand.get({ root: path.dirname(env.binDir), skipVersionCheck: true });
     const stack = await LocalWorkspace.createOrSelectStack({ stackName, workDir }, { envVars: env.env, pulumiCommand });
-    await configureMembers(stack, members);
+    await configureMembers(stack, members, extra);
     return stack;
 }
 
-export async function configureMembers(stack: Stack, members: MemberConfig[]): Promise<void> {
+/** Sets the config examples/basic reads for `members`, plus `extra` plain keys (e.g. `workload`). */
+export async function configureMembers(stack: Stack, members: MemberConfig[], extra: Record<string, string> = {}): Promise<void> {
     const config: Record<string, { value: string; secret?: boolean }> = {
+        ...Object.fromEntries(Object.entries(extra).map(([key, value]) => [key, { value }])),
         hostKubeconfig: { value: kubeconfigOf("host"), secret: true },
         members: { value: JSON.stringify(members.map((m) => m.name)) },
         waitForReady: { value: "true" },

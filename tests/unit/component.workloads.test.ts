@@ -24,7 +24,7 @@ test("one workload on every member: its namespace, FederatedNamespace and Federa
         { clusterName: "member1", clusterOverrides: [{ path: "/spec/replicas", value: 1 }] },
         { clusterName: "member2", clusterOverrides: [{ path: "/spec/replicas", value: 2 }] },
     ]);
-    expect(deployment.inputs.metadata.annotations).toEqual({ "pulumi.com/waitFor": "condition=Propagation" });
+    expect(deployment.inputs.metadata.annotations).toEqual({ "pulumi.com/waitFor": "condition=Propagation", "pulumi.com/patchForce": "true" });
     // It depends on the KubeFedClusters it is placed on, so an unjoin updates it before they go.
     const kubeFedClusters = byKind(run, "kubernetes:core.kubefed.io/v1beta1:KubeFedCluster").map((r) => r.urn);
     expect(deployment.dependencies).toEqual(expect.arrayContaining(kubeFedClusters));

@@ -19,7 +19,7 @@ test("without totalReplicas: explicit placement and a /spec/replicas override pe
     expect(federatedDeployment({ ...web, clusterSelector: { region: "eu" } }, placed, "TEMPLATE")).toEqual({
         apiVersion: "types.kubefed.io/v1beta1",
         kind: "FederatedDeployment",
-        metadata: { name: "web", namespace: "shop", annotations: { "pulumi.com/waitFor": "condition=Propagation" } },
+        metadata: { name: "web", namespace: "shop", annotations: { "pulumi.com/waitFor": "condition=Propagation", "pulumi.com/patchForce": "true" } },
         spec: {
             template: "TEMPLATE",
             placement: { clusters: [{ name: "member1" }, { name: "member2" }] },
