@@ -33,9 +33,10 @@ pulumi config set --secret hostKubeconfig -- "$(cat "$KUBECONFIGS/host.yaml")"
 pulumi config set --secret member1Kubeconfig -- "$(cat "$KUBECONFIGS/member1.yaml")"
 pulumi config set --secret member2Kubeconfig -- "$(cat "$KUBECONFIGS/member2.yaml")"
 pulumi config set members '["member1","member2"]'
+pulumi config set workload '{"name":"web","namespace":"shop"}'
 pulumi config rm member1Replicas >/dev/null 2>&1 || true
 
-step "Join: pulumi up with member1 and member2"
+step "Join: pulumi up with member1 and member2, and a federated Deployment shop/web on both"
 pulumi up --yes --non-interactive
 
 step "kubefed list: pulumi stack output clusterNames"
@@ -43,15 +44,27 @@ pulumi stack output clusterNames --json
 step "kubefed describe: pulumi stack output clusters"
 pulumi stack output clusters --json
 
+deployments() {
+  for m in member1 member2; do
+    printf '  %s: ' "$m"
+    kubectl --kubeconfig "$KUBECONFIGS/$m.yaml" get deployment web -n shop --ignore-not-found \
+      -o jsonpath='deployment shop/web, {.spec.replicas} replicas{"\n"}' | grep . || echo "no deployment shop/web"
+  done
+}
+step "What runs in the members (written by the KubeFed controller)"
+deployments
+
 step "Scale: member1 to 3 replicas (pulumi config set member1Replicas 3)"
 pulumi config set member1Replicas 3
 pulumi preview --diff --non-interactive
 pulumi up --yes --non-interactive --skip-preview
+deployments
 
-step "Delete: remove member2 from the members"
+step "Delete: remove member2 from the members (its workload goes first, then its credentials)"
 pulumi config set members '["member1"]'
 pulumi preview --diff --non-interactive
 pulumi up --yes --non-interactive --skip-preview
+deployments
 
 step "The KubeFedClusters as the KubeFed controller reports them"
 kubectl --kubeconfig "$KUBECONFIGS/host.yaml" get kubefedclusters.core.kubefed.io -n kube-federation-system \
