@@ -84,10 +84,10 @@ export class KubefedFederation extends pulumi.ComponentResource {
         this.clusters = pulumi
             .all(
                 joined.map((j) => {
+                    // Without waitForReady the status at creation says nothing: don't wait for it.
                     const status = (j.kubeFedCluster as unknown as { status: pulumi.Output<KubeFedClusterStatus | undefined> }).status;
-                    return pulumi.all([j.endpoint, status]).apply(([endpoint, st]) =>
-                        describeMember(j.spec, settings, endpoint, settings.waitForReady ? isReady(st) : undefined),
-                    );
+                    const ready = settings.waitForReady ? status.apply(isReady) : undefined;
+                    return pulumi.all([j.endpoint, ready]).apply(([endpoint, isClusterReady]) => describeMember(j.spec, settings, endpoint, isClusterReady));
                 }),
             )
             .apply((descriptions) => Object.fromEntries(descriptions.map((d) => [d.name, d])));
