@@ -18,6 +18,10 @@ bash e2e/env.sh up
 eval "$(bash e2e/env.sh env)"
 KUBECONFIGS=$ROOT/.e2e/kubeconfig
 
+if [ ! -d node_modules ]; then
+  step "Installing the npm dependencies (npm ci)"
+  npm ci --no-audit --no-fund
+fi
 step "Building the package (npm run build)"
 npm run --silent build
 
