@@ -4,7 +4,8 @@
 const tsJest = { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] };
 module.exports = {
   projects: [
-    { displayName: "unit", testEnvironment: "node", transform: tsJest, testMatch: ["<rootDir>/tests/unit/**/*.test.ts"] },
-    { displayName: "e2e", testEnvironment: "node", transform: tsJest, testMatch: ["<rootDir>/tests/e2e/**/*.test.ts"] },
+    // `roots`: jest looks only at tests/, never at .e2e/ (etcd's *.snap files are not jest snapshots).
+    { displayName: "unit", roots: ["<rootDir>/tests"], testEnvironment: "node", transform: tsJest, testMatch: ["<rootDir>/tests/unit/**/*.test.ts"] },
+    { displayName: "e2e", roots: ["<rootDir>/tests"], testEnvironment: "node", transform: tsJest, testMatch: ["<rootDir>/tests/e2e/**/*.test.ts"] },
   ],
 };

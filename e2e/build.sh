@@ -36,6 +36,7 @@ done
 PULUMI_LDFLAGS="-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$PULUMI_VERSION"
 ETCD_LDFLAGS="-s -w"
 KUBEFED_LDFLAGS="-s -w -X sigs.k8s.io/kubefed/pkg/version.version=v0.10.0 -X sigs.k8s.io/kubefed/pkg/version.gitTreeState=clean"
+YAML_LDFLAGS="-s -w -X github.com/pulumi/pulumi-yaml/pkg/version.Version=v1.25.0"
 PK_LDFLAGS="-s -w -X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=$PULUMI_K8S_VERSION"
 
 # name | wrapper module | package (relative "." = the wrapper's own main) | ldflags var
@@ -51,6 +52,7 @@ TARGETS=(
   "pulumi-language-nodejs|pulumi-language-nodejs|.|PULUMI_LDFLAGS"
   "kubefedctl|kubefed|sigs.k8s.io/kubefed/cmd/kubefedctl|KUBEFED_LDFLAGS"
   "pulumi-language-python|pulumi-language-python|.|PULUMI_LDFLAGS"
+  "pulumi-language-yaml|pulumi-language-yaml|github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml|YAML_LDFLAGS"
 )
 
 log() { printf '[build %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }

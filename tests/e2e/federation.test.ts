@@ -11,6 +11,7 @@ import {
     formatSteps,
     fromBase64,
     joinFootprint,
+    kubeFedClusterReady,
     kubeconfigOf,
     kubectl,
     kubectlJSON,
@@ -53,11 +54,6 @@ async function up(members: MemberConfig[]): Promise<string[]> {
     const result = await stack.up({ onEvent: collector.onEvent });
     expect(result.summary.result).toBe("succeeded");
     return formatSteps(collector.steps);
-}
-
-function kubeFedClusterReady(name: string): boolean {
-    const cluster = kubectlJSON("host", ["get", "kubefedclusters.core.kubefed.io", name, "-n", NS]);
-    return (cluster.status?.conditions ?? []).some((c: any) => c.type === "Ready" && c.status === "True");
 }
 
 beforeAll(async () => {

@@ -5,7 +5,7 @@ import * as childProcess from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
-import { environment, federationStack, kubectlJSON, MemberConfig, ROOT, run, stateFilesOf } from "../helpers/e2e";
+import { environment, federationStack, kubeFedClusterReady, MemberConfig, plaintextCredentialsIn, ROOT, run, upAndReadOutputs } from "../helpers/e2e";
 
 jest.setTimeout(20 * 60 * 1000);
 
@@ -26,18 +26,6 @@ function preparePython(): void {
     });
 }
 
-async function upAndRead(stack: Stack) {
-    const result = await stack.up();
-    expect(result.summary.result).toBe("succeeded");
-    const outputs = await stack.outputs();
-    return { clusterNames: outputs.clusterNames.value, clusters: outputs.clusters.value };
-}
-
-function ready(name: string): boolean {
-    const cluster = kubectlJSON("host", ["get", "kubefedclusters.core.kubefed.io", name, "-n", "kube-federation-system"]);
-    return (cluster.status?.conditions ?? []).some((c: any) => c.type === "Ready" && c.status === "True");
-}
-
 const stacks: Stack[] = [];
 
 afterAll(async () => {
@@ -54,25 +42,16 @@ test("the Python example joins member1 and member2 with the outputs of the TypeS
     // The TypeScript example first, for its outputs; then the same federation from Python.
     const typescript = await federationStack(`ts-${suffix}`, members);
     stacks.push(typescript);
-    const expected = await upAndRead(typescript);
+    const expected = await upAndReadOutputs(typescript);
     await typescript.destroy();
 
     const python = await federationStack(`py-${suffix}`, members, PYTHON_EXAMPLE);
     stacks.push(python);
-    const actual = await upAndRead(python);
+    const actual = await upAndReadOutputs(python);
     expect(actual).toEqual(expected);
     expect(actual.clusterNames).toEqual(["member1", "member2"]);
     expect(actual.clusters.member1).toMatchObject({ replicas: 2, labels: { region: "eu" }, ready: true });
-    expect(ready("member1") && ready("member2")).toBe(true);
-
+    expect(kubeFedClusterReady("member1") && kubeFedClusterReady("member2")).toBe(true);
     // The component's inputs (kubeconfigs included) are in the Python stack's state: encrypted.
-    const state = stateFilesOf(`py-${suffix}`);
-    for (const m of ["member1", "member2"] as const) {
-        const token = kubectlJSON(m, ["get", "secret", `${m}-host`, "-n", "kube-federation-system"]).data.token;
-        const kubeconfig = fs.readFileSync(environment().clusters[m].kubeconfig, "utf8");
-        const adminToken = kubeconfig.match(/token: (\S+)/)![1];
-        for (const credential of [token, Buffer.from(token, "base64").toString("utf8"), adminToken]) {
-            expect(state.includes(credential)).toBe(false);
-        }
-    }
+    expect(plaintextCredentialsIn(`py-${suffix}`, ["member1", "member2"])).toEqual([]);
 });

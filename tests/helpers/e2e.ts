@@ -185,3 +185,33 @@ export function stateFilesOf(stackName: string): string {
     }
     return files.join("\n");
 }
+
+/** Runs `up` and returns the list and describe outputs. */
+export async function upAndReadOutputs(stack: Stack): Promise<{ clusterNames: string[]; clusters: Record<string, any> }> {
+    const result = await stack.up();
+    if (result.summary.result !== "succeeded") {
+        throw new Error(`up of ${stack.name}: ${result.summary.result}`);
+    }
+    const outputs = await stack.outputs();
+    return { clusterNames: outputs.clusterNames.value, clusters: outputs.clusters.value };
+}
+
+export function kubeFedClusterReady(name: string): boolean {
+    const cluster = kubectlJSON("host", ["get", "kubefedclusters.core.kubefed.io", name, "-n", environment().kubefedNamespace]);
+    return (cluster.status?.conditions ?? []).some((c: any) => c.type === "Ready" && c.status === "True");
+}
+
+/** Which credentials of the joined members appear in plaintext in a stack's state files. */
+export function plaintextCredentialsIn(stackName: string, members: ClusterName[]): string[] {
+    const state = stateFilesOf(stackName);
+    const credentials: Record<string, string> = {};
+    for (const m of members) {
+        const token = kubectlJSON(m, ["get", "secret", `${m}-host`, "-n", environment().kubefedNamespace]).data.token;
+        credentials[`${m} service-account token (base64)`] = token;
+        credentials[`${m} service-account token`] = fromBase64(token);
+        credentials[`${m} admin token`] = kubeconfigOf(m).match(/token: (\S+)/)![1];
+    }
+    return Object.entries(credentials)
+        .filter(([, value]) => state.includes(value))
+        .map(([what]) => what);
+}
