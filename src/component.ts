@@ -33,10 +33,19 @@ function kebab(kind: string): string {
     return kind.replace(/([a-z])([A-Z])/g, "$1-$2").toLowerCase();
 }
 
+/** A value known now (from plain inputs), or only at deploy time. */
+type Known<T> = T | pulumi.Output<T>;
+
+/** `f` of a value known now, now; of an output, as an output. Plain values spare the SDK's promises. */
+function mapKnown<T, U>(value: Known<T>, f: (t: T) => U): Known<U> {
+    return pulumi.Output.isInstance(value) ? value.apply(f) : f(value as T);
+}
+
 /** One joined member, as the federation-wide objects need it. */
 interface JoinedMember {
     spec: MemberSpec;
-    endpoint: pulumi.Output<MemberEndpoint>;
+    /** Plain when the member's kubeconfig, apiEndpoint and caBundle are plain strings. */
+    endpoint: Known<MemberEndpoint>;
     access: pulumi.Output<MemberAccess>;
     kubeFedCluster: k8s.apiextensions.CustomResource;
 }
@@ -60,19 +69,18 @@ export class KubefedFederation extends pulumi.ComponentResource {
 
         const joined = members.map((member) => this.joinMember(name, member, settings));
 
-        const document = pulumi
-            .all(joined.map((j) => j.endpoint))
-            .apply((endpoints) =>
-                renderFederationDocument(
-                    settings.federationName,
-                    joined.map(({ spec }, i) => ({
-                        name: spec.name,
-                        labels: spec.labels,
-                        replicas: spec.replicas,
-                        serverAddressByClientCIDRs: endpoints[i].serverAddressByClientCIDRs,
-                    })),
-                ),
+        const render = (endpoints: MemberEndpoint[]) =>
+            renderFederationDocument(
+                settings.federationName,
+                joined.map(({ spec }, i) => ({
+                    name: spec.name,
+                    labels: spec.labels,
+                    replicas: spec.replicas,
+                    serverAddressByClientCIDRs: endpoints[i].serverAddressByClientCIDRs,
+                })),
             );
+        const endpoints = joined.map((j) => j.endpoint);
+        const document = endpoints.some((e) => pulumi.Output.isInstance(e)) ? pulumi.all(endpoints).apply(render) : render(endpoints as MemberEndpoint[]);
         this.register(`${name}-config`, federationConfigMap(settings, document));
 
         const kubeconfigs = pulumi.secret(pulumi.all(joined.map((j) => j.access)).apply(kubeconfigSecretData));
@@ -86,8 +94,10 @@ export class KubefedFederation extends pulumi.ComponentResource {
                 joined.map((j) => {
                     // Without waitForReady the status at creation says nothing: don't wait for it.
                     const status = (j.kubeFedCluster as unknown as { status: pulumi.Output<KubeFedClusterStatus | undefined> }).status;
-                    const ready = settings.waitForReady ? status.apply(isReady) : undefined;
-                    return pulumi.all([j.endpoint, ready]).apply(([endpoint, isClusterReady]) => describeMember(j.spec, settings, endpoint, isClusterReady));
+                    if (!settings.waitForReady) {
+                        return mapKnown(j.endpoint, (endpoint) => describeMember(j.spec, settings, endpoint, undefined));
+                    }
+                    return pulumi.all([j.endpoint, status]).apply(([endpoint, st]) => describeMember(j.spec, settings, endpoint, isReady(st)));
                 }),
             )
             .apply((descriptions) => Object.fromEntries(descriptions.map((d) => [d.name, d])));
@@ -107,20 +117,15 @@ export class KubefedFederation extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        // The endpoint, CA and addresses are not credentials, even when read from a secret kubeconfig.
-        const endpoint = pulumi.unsecret(
-            pulumi
-                .all([pulumi.secret(member.kubeconfig), member.apiEndpoint, member.caBundle])
-                .apply(([kubeconfig, apiEndpoint, caBundle]) =>
-                    resolveMemberEndpoint(member.name, {
-                        kubeconfig,
-                        context: member.context,
-                        apiEndpoint,
-                        caBundle,
-                        serverAddressByClientCIDRs: member.serverAddressByClientCIDRs,
-                    }),
-                ),
-        );
+        const resolve = (kubeconfig: string, apiEndpoint?: string, caBundle?: string) =>
+            resolveMemberEndpoint(member.name, { kubeconfig, context: member.context, apiEndpoint, caBundle, serverAddressByClientCIDRs: member.serverAddressByClientCIDRs });
+        const { kubeconfig, apiEndpoint, caBundle } = member;
+        const plain = (value: unknown) => value === undefined || typeof value === "string";
+        const endpoint: Known<MemberEndpoint> =
+            typeof kubeconfig === "string" && plain(apiEndpoint) && plain(caBundle)
+                ? resolve(kubeconfig, apiEndpoint as string | undefined, caBundle as string | undefined)
+                : // The endpoint, CA and addresses are not credentials, even when read from a secret kubeconfig.
+                  pulumi.unsecret(pulumi.all([pulumi.secret(kubeconfig), apiEndpoint, caBundle]).apply(([k, a, c]) => resolve(k, a, c)));
 
         const inMember = memberJoinObjects(member, settings);
         // NamespacePatch (server-side apply) creates the namespace when absent and leaves it, and any
@@ -144,10 +149,10 @@ export class KubefedFederation extends pulumi.ComponentResource {
                 return token;
             }),
         );
-        const onHost = hostJoinObjects(member, settings, {
+        const onHost = hostJoinObjects<pulumi.Input<string | undefined>>(member, settings, {
             tokenBase64,
-            apiEndpoint: endpoint.apply((e) => e.apiEndpoint),
-            caBundleBase64: endpoint.apply(caBundleBase64),
+            apiEndpoint: mapKnown(endpoint, (e) => e.apiEndpoint),
+            caBundleBase64: mapKnown(endpoint, caBundleBase64),
             waitForReady: settings.waitForReady,
         });
         const hostTokenSecret = this.register(`${prefix}-host-token`, onHost.tokenSecret, { additionalSecretOutputs: ["data", "stringData"] });
@@ -157,7 +162,9 @@ export class KubefedFederation extends pulumi.ComponentResource {
         return {
             spec: member,
             endpoint,
-            access: pulumi.all([endpoint, tokenBase64]).apply(([e, token]) => memberAccess(member, settings, e, token)),
+            access: pulumi.Output.isInstance(endpoint)
+                ? pulumi.all([endpoint, tokenBase64]).apply(([e, token]) => memberAccess(member, settings, e, token))
+                : tokenBase64.apply((token) => memberAccess(member, settings, endpoint as MemberEndpoint, token)),
             kubeFedCluster: kubeFedCluster as k8s.apiextensions.CustomResource,
         };
     }

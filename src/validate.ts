@@ -176,7 +176,11 @@ function memberProblems(member: MemberClusterArgs, index: number, seen: Map<stri
         add("kubeconfig is missing");
     } else if (typeof member.kubeconfig === "string") {
         try {
-            resolveContext(member.kubeconfig, member.context);
+            const context = resolveContext(member.kubeconfig, member.context);
+            // The context's server is the default apiEndpoint.
+            if (member.apiEndpoint === undefined && !member.serverAddressByClientCIDRs?.length && !isHTTPURL(context.server)) {
+                add(`kubeconfig context "${context.context}" has server ${JSON.stringify(context.server)}, not an http(s) URL with a host (set apiEndpoint)`);
+            }
         } catch (e) {
             add((e as Error).message);
         }

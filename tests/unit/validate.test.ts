@@ -30,6 +30,7 @@ const badInputs: [string, unknown, string][] = [
     ["kubeconfig that is not YAML", { clusters: [member("m1", { kubeconfig: "clusters: [unclosed" })] }, 'member "m1": kubeconfig is not valid YAML'],
     ["kubeconfig that is not a kubeconfig", { clusters: [member("m1", { kubeconfig: "hello: world" })] }, 'member "m1": kubeconfig is not a kubeconfig'],
     ["kubeconfig without the named context", { clusters: [member("m1", { kubeconfig: fixtureKubeconfig("m1"), context: "prod" })] }, 'member "m1": kubeconfig has no context "prod" (contexts: m1, m1-other)'],
+    ["kubeconfig whose server is not a URL", { clusters: [member("m1", { kubeconfig: "clusters: [{name: c, cluster: {server: 'm1:6443'}}]\ncontexts: [{name: x, context: {cluster: c}}]\ncurrent-context: x\n" })] }, 'member "m1": kubeconfig context "x" has server "m1:6443", not an http(s) URL with a host (set apiEndpoint)'],
     ["missing kubeconfig", { clusters: [{ name: "m1" }] }, 'member "m1": kubeconfig is missing'],
     ["caBundle that is not a PEM certificate", { clusters: [member("m1", { caBundle: "not a certificate" })] }, 'member "m1": caBundle is not a PEM-encoded certificate'],
     ["clusters that is not an array", { clusters: { m1: {} } }, "clusters must be a plain array of members"],
