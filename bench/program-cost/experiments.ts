@@ -49,13 +49,4 @@ export const EXPERIMENTS: Record<string, { what: string; load(): Program }> = {
             return component();
         },
     },
-    "component-plain-endpoints": {
-        what: "PROTOTYPE of the proposed fix (prototype-component.ts): plain kubeconfigs give a plain endpoint, no Output chains per member; clusters is one plain Output without waitForReady",
-        load: () => {
-            const { PrototypeFederation } = require("./prototype-component") as typeof import("./prototype-component");
-            return (members, host) => {
-                new PrototypeFederation("fed", { clusters: members }, { provider: host });
-            };
-        },
-    },
 };
