@@ -19,6 +19,7 @@ import {
     run,
     stateFilesOf,
     stepCollector,
+    removeStacks,
 } from "../helpers/e2e";
 
 jest.setTimeout(15 * 60 * 1000);
@@ -61,13 +62,7 @@ beforeAll(async () => {
     stack = await federationStack(stackName, both);
 });
 
-afterAll(async () => {
-    // Leave no stack behind, whatever failed.
-    if (stack) {
-        await stack.destroy().catch(() => undefined);
-        await stack.workspace.removeStack(stackName).catch(() => undefined);
-    }
-});
+afterAll(() => removeStacks([stack]));
 
 test("up joins member1 and member2, and the KubeFed controller reports both Ready", async () => {
     const steps = await up(both);

@@ -5,7 +5,7 @@ import * as childProcess from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
-import { environment, federationStack, kubeFedClusterReady, MemberConfig, plaintextCredentialsIn, ROOT, run, upAndReadOutputs } from "../helpers/e2e";
+import { environment, federationStack, kubeFedClusterReady, MemberConfig, plaintextCredentialsIn, ROOT, run, upAndReadOutputs, removeStacks } from "../helpers/e2e";
 
 jest.setTimeout(20 * 60 * 1000);
 
@@ -28,12 +28,7 @@ function preparePython(): void {
 
 const stacks: Stack[] = [];
 
-afterAll(async () => {
-    for (const stack of stacks) {
-        await stack.destroy().catch(() => undefined);
-        await stack.workspace.removeStack(stack.name).catch(() => undefined);
-    }
-});
+afterAll(() => removeStacks(stacks));
 
 test("the Python example joins member1 and member2 with the outputs of the TypeScript example, and no credential in its state", async () => {
     environment();

@@ -1,18 +1,13 @@
 // End to end: the host joins itself as a member, and leaves again without harming KubeFed.
 import { Stack } from "@pulumi/pulumi/automation";
-import { environment, federationStack, kubectl, kubeFedClusterReady, upAndReadOutputs } from "../helpers/e2e";
+import { environment, federationStack, kubectl, kubeFedClusterReady, upAndReadOutputs, removeStacks } from "../helpers/e2e";
 
 jest.setTimeout(10 * 60 * 1000);
 
 const stackName = `self-join-${Date.now()}`;
 let stack: Stack;
 
-afterAll(async () => {
-    if (stack) {
-        await stack.destroy().catch(() => undefined);
-        await stack.workspace.removeStack(stackName).catch(() => undefined);
-    }
-});
+afterAll(() => removeStacks([stack]));
 
 test("the host joins itself: its KubeFed namespace is left alone, on join and on removal", async () => {
     const ns = environment().kubefedNamespace;

@@ -1,7 +1,7 @@
 // End to end: a federated Deployment on member1 and member2, propagated by the real KubeFed
 // controller; "scale" is an edit of a member's replicas; unjoin removes the workload first.
 import { Stack } from "@pulumi/pulumi/automation";
-import { configureMembers, environment, federationStack, formatSteps, kubectl, MemberConfig, stepCollector } from "../helpers/e2e";
+import { configureMembers, environment, federationStack, formatSteps, kubectl, MemberConfig, stepCollector, removeStacks } from "../helpers/e2e";
 
 jest.setTimeout(15 * 60 * 1000);
 
@@ -39,12 +39,7 @@ beforeAll(async () => {
     stack = await federationStack(stackName, [], undefined, { workload: JSON.stringify(web) });
 });
 
-afterAll(async () => {
-    if (stack) {
-        await stack.destroy().catch(() => undefined);
-        await stack.workspace.removeStack(stackName).catch(() => undefined);
-    }
-});
+afterAll(() => removeStacks([stack]));
 
 test("each placed member runs the Deployment with its own replicas, written by the KubeFed controller", async () => {
     await deploy([{ name: "member1" }, { name: "member2" }], web);

@@ -2,7 +2,7 @@
 // schema from the kubefed provider plugin, which constructs the TypeScript component.
 import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
-import { environment, federationStack, kubeFedClusterReady, MemberConfig, plaintextCredentialsIn, ROOT, upAndReadOutputs } from "../helpers/e2e";
+import { environment, federationStack, kubeFedClusterReady, MemberConfig, plaintextCredentialsIn, ROOT, upAndReadOutputs, removeStacks } from "../helpers/e2e";
 
 jest.setTimeout(15 * 60 * 1000);
 
@@ -11,12 +11,7 @@ const members: MemberConfig[] = [{ name: "member1" }, { name: "member2" }];
 const suffix = Date.now();
 const stacks: Stack[] = [];
 
-afterAll(async () => {
-    for (const stack of stacks) {
-        await stack.destroy().catch(() => undefined);
-        await stack.workspace.removeStack(stack.name).catch(() => undefined);
-    }
-});
+afterAll(() => removeStacks(stacks));
 
 test("the YAML example joins member1 and member2 with the outputs of the TypeScript example, and no credential in its state", async () => {
     environment();

@@ -215,3 +215,13 @@ export function plaintextCredentialsIn(stackName: string, members: ClusterName[]
         .filter(([, value]) => state.includes(value))
         .map(([what]) => what);
 }
+
+/** Destroys and removes stacks, whatever state a failed test left them in (for afterAll). */
+export async function removeStacks(stacks: (Stack | undefined)[]): Promise<void> {
+    for (const stack of stacks) {
+        if (stack) {
+            await stack.destroy().catch(() => undefined);
+            await stack.workspace.removeStack(stack.name).catch(() => undefined);
+        }
+    }
+}
