@@ -81,6 +81,12 @@ export interface KubefedFederationArgs {
     waitForReady?: boolean;
     /** Deployments the federation runs on its members. */
     workloads?: FederatedDeploymentArgs[];
+    /**
+     * When a member leaves `clusters`, leave its workloads running there, no longer managed by
+     * KubeFed, instead of deleting them from it; default false. Needs `enableSecretMutable` on the
+     * host provider, and the departing member reachable from where `pulumi up` runs.
+     */
+    orphanWorkloadsOnUnjoin?: boolean;
 }
 
 /** What `kubefed describe <cluster>` shows; contains no credential. */

@@ -5,10 +5,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { ClusterDescription, KubefedFederationArgs } from "./args";
 import { describeMember, isReady, KubeFedClusterStatus } from "./describe";
 import { caBundleBase64, MemberEndpoint, resolveMemberEndpoint } from "./endpoint";
-import { federationConfigMap, kubeconfigSecret, kubeconfigSecretData, renderFederationDocument } from "./federation";
+import { federationConfigMap, kubeconfigSecret, kubeconfigSecretData, kubeconfigSecretKey, renderFederationDocument } from "./federation";
 import { hostJoinObjects, memberAccess, memberJoinObjects, TOKEN_KEY } from "./join";
-import { MemberAccess } from "./kubeconfig";
-import { KubernetesObject } from "./objects";
+import { kubeApi } from "./kubeapi";
+import { MemberAccess, readMemberKubeconfig } from "./kubeconfig";
+import { fromBase64, KubernetesObject } from "./objects";
+import { departingMembers, placedOn, releaseWorkloads } from "./orphan";
 import { FederationSettings, MemberSpec, validateFederationArgs, WorkloadSpec } from "./validate";
 import { deploymentTemplate, federatedDeployment, federatedNamespace, placedMembers, replicaSchedulingPreference } from "./workloads";
 
@@ -39,6 +41,11 @@ type Known<T> = T | pulumi.Output<T>;
 /** `f` of a value known now, now; of an output, as an output. Plain values spare the SDK's promises. */
 function mapKnown<T, U>(value: Known<T>, f: (t: T) => U): Known<U> {
     return pulumi.Output.isInstance(value) ? value.apply(f) : f(value as T);
+}
+
+/** A hook argument's value: secrets reach hooks as outputs. */
+async function revealed(value: unknown): Promise<unknown> {
+    return pulumi.Output.isInstance(value) ? new Promise((resolve) => value.apply(resolve)) : value;
 }
 
 /** One joined member, as the federation-wide objects need it. */
@@ -83,10 +90,18 @@ export class KubefedFederation extends pulumi.ComponentResource {
         const document = endpoints.some((e) => pulumi.Output.isInstance(e)) ? pulumi.all(endpoints).apply(render) : render(endpoints as MemberEndpoint[]);
         this.register(`${name}-config`, federationConfigMap(settings, document));
 
+        const orphaning = settings.orphanWorkloadsOnUnjoin ? this.orphaningHooks(name, members, settings) : undefined;
         const kubeconfigs = pulumi.secret(pulumi.all(joined.map((j) => j.access)).apply(kubeconfigSecretData));
-        this.register(`${name}-kubeconfig`, kubeconfigSecret(settings, kubeconfigs), { additionalSecretOutputs: ["data", "stringData"] });
+        const kubeconfigSecretResource = this.register(`${name}-kubeconfig`, kubeconfigSecret(settings, kubeconfigs), {
+            additionalSecretOutputs: ["data", "stringData"],
+            hooks: orphaning && { beforeUpdate: [orphaning.release] },
+        });
 
-        this.registerWorkloads(name, workloads, joined);
+        this.registerWorkloads(name, workloads, joined, {
+            // With orphanWorkloadsOnUnjoin, the Secret's update releases departing members before any placement changes.
+            dependsOn: [kubeconfigSecretResource],
+            hooks: orphaning && { beforeUpdate: [orphaning.guard] },
+        });
 
         this.clusterNames = pulumi.output(members.map((m) => m.name));
         this.clusters = pulumi
@@ -176,29 +191,70 @@ export class KubefedFederation extends pulumi.ComponentResource {
      * of the placements, which waits for KubeFed to delete the workload from the member, before
      * the deletion of its KubeFedCluster and credentials.
      */
-    private registerWorkloads(name: string, workloads: WorkloadSpec[], joined: JoinedMember[]): void {
+    private registerWorkloads(name: string, workloads: WorkloadSpec[], joined: JoinedMember[], opts: { dependsOn: pulumi.Resource[]; hooks?: pulumi.ResourceHookBinding }): void {
         const members = joined.map((j) => j.spec);
         const kubeFedClusters = new Map(joined.map((j) => [j.spec.name, j.kubeFedCluster]));
-        const placedOn = (placed: { name: string }[]) => placed.map((m) => kubeFedClusters.get(m.name)!);
+        const kubeFedClustersOf = (placed: { name: string }[]) => placed.map((m) => kubeFedClusters.get(m.name)!);
         for (const namespace of [...new Set(workloads.map((w) => w.namespace))]) {
             const inNamespace = workloads.filter((w) => w.namespace === namespace);
             const placed = inNamespace.flatMap((w) => placedMembers(w, members));
             const hostNamespace = new k8s.core.v1.NamespacePatch(`${name}-${namespace}-namespace`, { metadata: { name: namespace } }, { parent: this });
             const fedNamespace = this.register(`${name}-${namespace}-federatednamespace`, federatedNamespace(namespace, placed.map((m) => m.name)), {
-                dependsOn: [hostNamespace, ...placedOn(placed)],
+                dependsOn: [...opts.dependsOn, hostNamespace, ...kubeFedClustersOf(placed)],
+                hooks: opts.hooks,
             });
             for (const workload of inNamespace) {
                 const onMembers = placedMembers(workload, members);
                 const template = pulumi.output(workload.spec).apply(deploymentTemplate);
                 const deployment = this.register(`${name}-${namespace}-${workload.name}`, federatedDeployment(workload, onMembers, template), {
-                    dependsOn: [fedNamespace, ...placedOn(onMembers)],
+                    dependsOn: [fedNamespace, ...kubeFedClustersOf(onMembers)],
+                    hooks: opts.hooks,
                 });
                 const preference = replicaSchedulingPreference(workload, onMembers);
                 if (preference) {
-                    this.register(`${name}-${namespace}-${workload.name}-scheduling`, preference, { dependsOn: [deployment] });
+                    this.register(`${name}-${namespace}-${workload.name}-scheduling`, preference, { dependsOn: [deployment], hooks: opts.hooks });
                 }
             }
         }
+    }
+
+    /**
+     * The resource hooks of `orphanWorkloadsOnUnjoin` (see orphan.ts). `release`, before the
+     * kubeconfig Secret's update: each member its previous data holds and `members` lacks is
+     * released, with the federation's own credentials for it from that data. `guard`, before a
+     * placement's update (which runs after the Secret's): refuses to drop a departing member that
+     * was not released, e.g. because the Secret was replaced instead of updated.
+     */
+    private orphaningHooks(name: string, members: MemberSpec[], settings: FederationSettings) {
+        const memberNames = members.map((m) => m.name);
+        const released = new Set<string>();
+        const release = new pulumi.ResourceHook(`${name}-release-departing-workloads`, async ({ oldInputs }) => {
+            const data = (await revealed(oldInputs?.data)) as { [key: string]: unknown } | undefined;
+            for (const departing of departingMembers(data, memberNames)) {
+                let objects: string[];
+                try {
+                    const access = readMemberKubeconfig(fromBase64((await revealed(data![kubeconfigSecretKey(departing)])) as string));
+                    objects = await releaseWorkloads(kubeApi(access), departing, settings);
+                } catch (e) {
+                    throw new Error(
+                        `orphanWorkloadsOnUnjoin: could not leave the workloads of departing member "${departing}" running: ${(e as Error).message}. ` +
+                            `Nothing was unjoined. Make the member reachable from here, or set orphanWorkloadsOnUnjoin to false to let KubeFed delete them.`,
+                    );
+                }
+                released.add(departing);
+                pulumi.log.info(`member "${departing}" leaves the federation; left running, no longer managed by KubeFed: ${objects.join(", ") || "nothing"}`, this);
+            }
+        });
+        const guard = new pulumi.ResourceHook(`${name}-keep-departing-workloads`, ({ oldInputs, name: resourceName }) => {
+            const unreleased = placedOn(oldInputs).filter((m) => !memberNames.includes(m) && !released.has(m));
+            if (unreleased.length > 0) {
+                throw new Error(
+                    `orphanWorkloadsOnUnjoin: ${resourceName} would drop ${unreleased.join(", ")}, whose workloads were not released first ` +
+                        `(the kubeconfig Secret must be updated in place: give the host provider enableSecretMutable: true)`,
+                );
+            }
+        });
+        return { release, guard };
     }
 
     /** Registers a plain object as a child resource; fixed names mean delete before replace. */

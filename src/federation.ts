@@ -63,8 +63,15 @@ export function federationConfigMap<V = string>(settings: ConfigSettings, docume
     };
 }
 
+const KUBECONFIG_KEY_PREFIX = "kubeconfig-";
+
 export function kubeconfigSecretKey(memberName: string): string {
-    return `kubeconfig-${memberName}`;
+    return `${KUBECONFIG_KEY_PREFIX}${memberName}`;
+}
+
+/** The member a key of the kubeconfig Secret is for; undefined for any other key. */
+export function memberOfKubeconfigKey(key: string): string | undefined {
+    return key.startsWith(KUBECONFIG_KEY_PREFIX) ? key.slice(KUBECONFIG_KEY_PREFIX.length) : undefined;
 }
 
 /** The data of the kubeconfig Secret: a `kubeconfig-<member>` key per member, base64. */

@@ -111,3 +111,28 @@ export function renderMemberKubeconfig(access: MemberAccess): string {
         "current-context": access.clusterName,
     }, { lineWidth: -1 });
 }
+
+/** Reads back a kubeconfig that `renderMemberKubeconfig` wrote: the inverse, for the host's stored copy. */
+export function readMemberKubeconfig(kubeconfigText: string): MemberAccess {
+    const { context, server, caPem } = resolveContext(kubeconfigText);
+    const config = yaml.load(kubeconfigText) as {
+        clusters: { cluster: { "insecure-skip-tls-verify"?: boolean; "proxy-url"?: string } }[];
+        users?: { name: string; user?: { token?: string } }[];
+        contexts: { name: string; context: { cluster: string; user?: string } }[];
+    };
+    const ctx = config.contexts.find((c) => c.name === context)!;
+    const token = config.users?.find((u) => u.name === ctx.context.user)?.user?.token;
+    if (!token) {
+        throw new Error(`kubeconfig context "${context}" has no user with a token`);
+    }
+    const cluster = config.clusters.find((c) => (c as { name?: string }).name === ctx.context.cluster)!.cluster;
+    return {
+        clusterName: ctx.context.cluster,
+        userName: ctx.context.user!,
+        server,
+        caPem,
+        token,
+        proxyURL: cluster["proxy-url"],
+        insecureSkipTLSVerify: cluster["insecure-skip-tls-verify"] === true,
+    };
+}

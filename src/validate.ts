@@ -16,6 +16,7 @@ export interface FederationSettings {
     kubeconfigSecretName: string;
     scope: FederationScope;
     waitForReady: boolean;
+    orphanWorkloadsOnUnjoin: boolean;
 }
 
 /** A member after validation, defaults applied to its plain fields. */
@@ -294,8 +295,10 @@ export function validateFederationArgs(componentName: string, args: KubefedFeder
     if (args?.scope !== undefined && args.scope !== "Cluster" && args.scope !== "Namespaced") {
         problems.push(`scope ${JSON.stringify(args.scope)} is neither "Cluster" nor "Namespaced"`);
     }
-    if (args?.waitForReady !== undefined && typeof args.waitForReady !== "boolean") {
-        problems.push("waitForReady must be a boolean");
+    for (const flag of ["waitForReady", "orphanWorkloadsOnUnjoin"] as const) {
+        if (args?.[flag] !== undefined && typeof args[flag] !== "boolean") {
+            problems.push(`${flag} must be a boolean`);
+        }
     }
 
     const clusters = args?.clusters;
@@ -346,6 +349,7 @@ export function validateFederationArgs(componentName: string, args: KubefedFeder
             kubeconfigSecretName: args.kubeconfigSecretName ?? DEFAULTS.kubeconfigSecretName,
             scope: (args.scope as FederationScope | undefined) ?? DEFAULTS.scope,
             waitForReady: args.waitForReady ?? false,
+            orphanWorkloadsOnUnjoin: args.orphanWorkloadsOnUnjoin ?? false,
         },
         members,
         workloads: sortedBy(workloads as FederatedDeploymentArgs[], (w) => `${w.namespace}/${w.name}`),

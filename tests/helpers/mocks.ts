@@ -106,6 +106,8 @@ export interface Registration {
     deleteBeforeReplace: boolean;
     dependencies: string[];
     additionalSecretOutputs: string[];
+    /** The names of the resource hooks bound before an update. */
+    beforeUpdateHooks: string[];
     urn: string;
 }
 
@@ -117,6 +119,8 @@ export interface FederationRun {
     clusters: Record<string, any>;
     clusterNamesSecret: boolean;
     clustersSecret: boolean;
+    /** The resource hooks the program registered with the engine, by name. */
+    hooks: string[];
 }
 
 /** Waits until every registration sent to the (mock) engine has been answered. */
@@ -166,6 +170,13 @@ export async function runFederation(args: KubefedFederationArgs, opts: { hostPro
     );
     // Record what the mocks' newResource does not see: parent, options and dependencies.
     const monitor = pulumi.runtime.getMonitor() as any;
+    // The SDK's mock monitor does not answer hook registrations (they would hang): accept them.
+    const hooks: string[] = [];
+    monitor.registerResourceHook = (req: any, callback: any) => {
+        hooks.push(req.getName());
+        hookTokens.set(req.getName(), req.getCallback().getToken());
+        callback(null, {});
+    };
     const register = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req: any, callback: any) => {
         requests.set(`${req.getType()}::${req.getName()}`, {
@@ -175,6 +186,7 @@ export async function runFederation(args: KubefedFederationArgs, opts: { hostPro
             deleteBeforeReplace: req.getDeletebeforereplace(),
             dependencies: req.getDependenciesList(),
             additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+            beforeUpdateHooks: req.getHooks()?.getBeforeUpdateList() ?? [],
         });
         return register(req, (err: any, response: any) => {
             const done = registrations.find((r) => r.type === req.getType() && r.name === req.getName());
@@ -206,7 +218,36 @@ export async function runFederation(args: KubefedFederationArgs, opts: { hostPro
         throw new Error("the mocks saw no registration: is setMocks in effect?");
     }
     const children = registrations.filter((r) => r.type !== "kubefed:index:KubefedFederation" && r.name !== "host");
-    return { registrations, children, clusterNames, clusters, clusterNamesSecret, clustersSecret };
+    return { registrations, children, clusterNames, clusters, clusterNamesSecret, clustersSecret, hooks };
+}
+
+/** The callback token of each resource hook registered in the last `runFederation`, by name. */
+const hookTokens = new Map<string, string>();
+
+/** `value` as a Pulumi secret, in the wire form the engine sends. */
+export function wireSecret(value: unknown): Record<string, unknown> {
+    return { [SIG_KEY]: SECRET_SIG, value };
+}
+
+/**
+ * Calls a resource hook of the last `runFederation` through the SDK's callback server, as the
+ * engine calls it around a step. Resolves with the error the hook reported, if any.
+ */
+export async function callHook(hookName: string, args: { resourceName: string; oldInputs?: Record<string, unknown> }): Promise<string | undefined> {
+    const resproto = require("@pulumi/pulumi/proto/resource_pb");
+    const { Struct } = require("google-protobuf/google/protobuf/struct_pb");
+    const { getStore } = require("@pulumi/pulumi/runtime/state");
+    const request = new resproto.ResourceHookRequest();
+    request.setName(args.resourceName);
+    if (args.oldInputs) {
+        request.setOldInputs(Struct.fromJavaScript(args.oldInputs));
+    }
+    const callback = getStore().callbacks._callbacks.get(hookTokens.get(hookName));
+    if (!callback) {
+        throw new Error(`no hook ${hookName} was registered`);
+    }
+    const response = await callback(request.serializeBinary());
+    return response.getError() || undefined;
 }
 
 /** The children of one kind, by metadata name. */

@@ -1,6 +1,8 @@
 // The federated workloads the component registers on the host, under the mocks.
 import { KubefedFederationArgs } from "../../src";
-import { byKind, changes, crdValidator, find, FederationRun, member, runFederation, workload } from "../helpers/mocks";
+import { renderMemberKubeconfig } from "../../src/kubeconfig";
+import { simulatedMember, startApiServer, TEST_APISERVER_CA, TestApiServer } from "../helpers/apiserver";
+import { b64, byKind, callHook, changes, crdValidator, find, FederationRun, member, runFederation, wireSecret, workload } from "../helpers/mocks";
 
 const FD = "kubernetes:types.kubefed.io/v1beta1:FederatedDeployment";
 const FNS = "kubernetes:types.kubefed.io/v1beta1:FederatedNamespace";
@@ -89,4 +91,62 @@ test("every federated object validates against KubeFed v0.10.0's CRDs", async ()
         }
     }
     expect(validated).toBe(5);
+});
+
+describe("orphanWorkloadsOnUnjoin", () => {
+    const SECRET = "kubernetes:core/v1:Secret";
+    const RELEASE = "fed-release-departing-workloads";
+    const GUARD = "fed-keep-departing-workloads";
+    const oneMemberLeft = (extra = {}): KubefedFederationArgs => ({ clusters: [members()[0]], workloads: [workload("web", "shop", extra)], orphanWorkloadsOnUnjoin: true });
+    const placedOnBoth = { spec: { placement: { clusters: [{ name: "member1" }, { name: "member2" }] } } };
+    let server: TestApiServer | undefined;
+    afterEach(() => server?.close());
+
+    /** The kubeconfig Secret's previous data: member2's kubeconfig points at a stand-in member. */
+    async function previousSecretData(member2: ReturnType<typeof simulatedMember>) {
+        server = await startApiServer(member2.handle);
+        const kubeconfig = (clusterName: string, serverURL: string) =>
+            b64(renderMemberKubeconfig({ clusterName, userName: `${clusterName}-host`, server: serverURL, caPem: TEST_APISERVER_CA, token: `token-of-${clusterName}` }));
+        return { data: wireSecret({ "kubeconfig-member1": kubeconfig("member1", "https://127.0.0.1:1"), "kubeconfig-member2": kubeconfig("member2", server.url) }) };
+    }
+
+    test("binds a release hook to the kubeconfig Secret's update and a guard to every placement's, which run after it", async () => {
+        const run = await runFederation(oneMemberLeft({ totalReplicas: 2 }));
+        expect(run.hooks).toEqual([RELEASE, GUARD]);
+        const secret = find(run, SECRET, "kubefed-kubeconfig", "kube-system");
+        expect(secret.beforeUpdateHooks).toEqual([RELEASE]);
+        for (const type of [FNS, FD, RSP]) {
+            const placementObject = find(run, type, type === FNS ? "shop" : "web", "shop");
+            expect(placementObject.beforeUpdateHooks).toEqual([GUARD]);
+        }
+        expect(find(run, FNS, "shop", "shop").dependencies).toContain(secret.urn);
+        // Without the option, no hook: a plain `pulumi destroy` or update is untouched.
+        const plain = await runFederation(withWorkload());
+        expect(plain.hooks).toEqual([]);
+        expect(plain.children.filter((r) => r.beforeUpdateHooks.length > 0)).toEqual([]);
+    });
+
+    test("the release hook releases the departing member with the federation's credentials for it; the guard then lets its placement go", async () => {
+        await runFederation(oneMemberLeft());
+        const member2 = simulatedMember();
+        expect(await callHook(RELEASE, { resourceName: "fed-kubeconfig", oldInputs: await previousSecretData(member2) })).toBeUndefined();
+        expect(member2.objects.find((o) => o.name === "web")!.labels).toEqual({ app: "web" });
+        expect(server!.requests.every((r) => r.headers.authorization === "Bearer token-of-member2")).toBe(true);
+        expect(await callHook(GUARD, { resourceName: "fed-shop-web", oldInputs: placedOnBoth })).toBeUndefined();
+    });
+
+    test("an unreachable departing member stops the unjoin, and the guard refuses to drop a member that was not released", async () => {
+        await runFederation(oneMemberLeft());
+        const oldInputs = await previousSecretData(simulatedMember());
+        await server!.close();
+        server = undefined;
+        const error = await callHook(RELEASE, { resourceName: "fed-kubeconfig", oldInputs });
+        expect(error).toContain('orphanWorkloadsOnUnjoin: could not leave the workloads of departing member "member2" running: PATCH https://127.0.0.1:');
+        expect(error).toContain("Nothing was unjoined. Make the member reachable from here, or set orphanWorkloadsOnUnjoin to false to let KubeFed delete them.");
+        expect(await callHook(GUARD, { resourceName: "fed-shop-web", oldInputs: placedOnBoth })).toBe(
+            "orphanWorkloadsOnUnjoin: fed-shop-web would drop member2, whose workloads were not released first (the kubeconfig Secret must be updated in place: give the host provider enableSecretMutable: true)",
+        );
+        // Members that stay are not the guard's business.
+        expect(await callHook(GUARD, { resourceName: "fed-shop-web", oldInputs: { spec: { placement: { clusters: [{ name: "member1" }] } } } })).toBeUndefined();
+    });
 });

@@ -1,5 +1,5 @@
 import * as yaml from "js-yaml";
-import { renderMemberKubeconfig, resolveContext } from "../../src/kubeconfig";
+import { readMemberKubeconfig, renderMemberKubeconfig, resolveContext } from "../../src/kubeconfig";
 import { fixtureCA, fixtureKubeconfig, fixtureServer } from "../helpers/mocks";
 
 test("the current context gives the server and the inline CA", () => {
@@ -34,4 +34,15 @@ test("the rendered member kubeconfig is a valid kubeconfig with the token user",
 test("insecure-skip-tls-verify replaces the CA, which the API client would refuse together", () => {
     const doc = yaml.load(renderMemberKubeconfig({ clusterName: "m", userName: "u", server: "https://m", caPem: "PEM", token: "t", insecureSkipTLSVerify: true })) as any;
     expect(doc.clusters[0].cluster).toEqual({ server: "https://m", "insecure-skip-tls-verify": true });
+});
+
+test("a rendered member kubeconfig reads back as the access it was rendered from", () => {
+    const access = { clusterName: "member1", userName: "member1-host", server: "https://m1:6443", caPem: fixtureCA("member1"), token: "t0k3n", proxyURL: "socks5://p:1080", insecureSkipTLSVerify: false };
+    expect(readMemberKubeconfig(renderMemberKubeconfig(access))).toEqual(access);
+    const insecure = { ...access, caPem: undefined, proxyURL: undefined, insecureSkipTLSVerify: true };
+    expect(readMemberKubeconfig(renderMemberKubeconfig(insecure))).toEqual(insecure);
+});
+
+test("a kubeconfig without a token user cannot be read as a member's access", () => {
+    expect(() => readMemberKubeconfig(fixtureKubeconfig("member1").replace(/token: .*/, "username: admin"))).toThrow('kubeconfig context "member1" has no user with a token');
 });

@@ -27,6 +27,7 @@ const badInputs: [string, unknown, string][] = [
     ["'*' mixed with another TLS validation", { clusters: [member("m1", { disabledTLSValidations: ["*", "SubjectName"] })] }, 'member "m1": disabledTLSValidations: "*" disables every validation and must stand alone'],
     ["proxyURL of another scheme", { clusters: [member("m1", { proxyURL: "ftp://proxy.example:21" })] }, 'member "m1": proxyURL "ftp://proxy.example:21" is not an http, https or socks5 URL with a host'],
     ["unknown scope", { clusters: [], scope: "Global" }, 'scope "Global" is neither "Cluster" nor "Namespaced"'],
+    ["orphanWorkloadsOnUnjoin that is not a boolean", { clusters: [], orphanWorkloadsOnUnjoin: "yes" }, "orphanWorkloadsOnUnjoin must be a boolean"],
     ["kubeconfig that is not YAML", { clusters: [member("m1", { kubeconfig: "clusters: [unclosed" })] }, 'member "m1": kubeconfig is not valid YAML'],
     ["kubeconfig that is not a kubeconfig", { clusters: [member("m1", { kubeconfig: "hello: world" })] }, 'member "m1": kubeconfig is not a kubeconfig'],
     ["kubeconfig without the named context", { clusters: [member("m1", { kubeconfig: fixtureKubeconfig("m1"), context: "prod" })] }, 'member "m1": kubeconfig has no context "prod" (contexts: m1, m1-other)'],
@@ -89,6 +90,7 @@ describe("good input", () => {
             kubeconfigSecretName: "kubefed-kubeconfig",
             scope: "Cluster",
             waitForReady: false,
+            orphanWorkloadsOnUnjoin: false,
         });
         expect(members.map((m) => [m.name, m.replicas, m.labels, m.disabledTLSValidations])).toEqual([
             ["a", 0, {}, []],

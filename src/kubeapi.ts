@@ -1,0 +1,58 @@
+// A minimal client of a Kubernetes API server: bearer token, CA, JSON in and out. The only
+// calls the component makes itself (see orphan.ts); everything else goes through
+// pulumi-kubernetes. Node's own https, because @kubernetes/client-node 1.x is ESM-only and
+// brings a dozen packages for what is three verbs here.
+import * as https from "https";
+import { MemberAccess } from "./kubeconfig";
+
+export interface KubeApi {
+    /** The server, for messages. */
+    readonly server: string;
+    /** Sends a request; resolves with the parsed JSON body of a 2xx answer, rejects on anything else. */
+    request<T = any>(method: "GET" | "POST" | "PATCH", path: string, body?: unknown): Promise<T>;
+}
+
+const TIMEOUT_MS = 15_000;
+
+/** A client that reaches `access.server` with its token, trusting its CA (or nothing, when TLS validation is off). */
+export function kubeApi(access: Pick<MemberAccess, "server" | "caPem" | "token" | "insecureSkipTLSVerify" | "proxyURL">): KubeApi {
+    if (access.proxyURL) {
+        throw new Error(`${access.server} is reached through the proxy ${access.proxyURL}, which this client does not support`);
+    }
+    const agent = new https.Agent({ ca: access.caPem, rejectUnauthorized: !access.insecureSkipTLSVerify });
+    return {
+        server: access.server,
+        request<T>(method: string, path: string, body?: unknown): Promise<T> {
+            const url = new URL(path, access.server);
+            const payload = body === undefined ? undefined : JSON.stringify(body);
+            const headers: Record<string, string> = { Authorization: `Bearer ${access.token}`, Accept: "application/json" };
+            if (payload !== undefined) {
+                // PATCH bodies are JSON merge patches (RFC 7386): null deletes a key.
+                headers["Content-Type"] = method === "PATCH" ? "application/merge-patch+json" : "application/json";
+            }
+            return new Promise<T>((resolve, reject) => {
+                const req = https.request(url, { method, headers, agent, timeout: TIMEOUT_MS }, (res) => {
+                    const chunks: Buffer[] = [];
+                    res.on("data", (c: Buffer) => chunks.push(c));
+                    res.on("end", () => {
+                        const text = Buffer.concat(chunks).toString("utf8");
+                        if (res.statusCode !== undefined && res.statusCode >= 200 && res.statusCode < 300) {
+                            resolve(text ? JSON.parse(text) : undefined);
+                            return;
+                        }
+                        let message = text;
+                        try {
+                            message = JSON.parse(text).message ?? text;
+                        } catch {
+                            // not a Status object: keep the text
+                        }
+                        reject(new Error(`${method} ${url.pathname}: ${res.statusCode} ${res.statusMessage}: ${message}`));
+                    });
+                });
+                req.on("timeout", () => req.destroy(new Error(`no answer within ${TIMEOUT_MS / 1000} s`)));
+                req.on("error", (e) => reject(new Error(`${method} ${url.href}: ${e.message}`)));
+                req.end(payload);
+            });
+        },
+    };
+}

@@ -1,0 +1,106 @@
+// `orphanWorkloadsOnUnjoin`: a member that leaves the federation keeps its workloads running,
+// no longer managed by KubeFed.
+//
+// KubeFed v0.10.0 deletes a workload from every cluster that leaves its placement; it only orphans
+// (removes its `kubefed.io/managed` label) when the federated resource itself is deleted. So,
+// before any placement changes, the departing member is taken out of KubeFed's hands: the role
+// of KubeFed's service account in the member is narrowed to read and patch (KubeFed creates,
+// updates and deletes with other verbs, so it can neither delete nor re-adopt anything there),
+// then the label is removed from the member's federated Namespaces and Deployments with that
+// same service account. The rest of the unjoin deletes the role as usual.
+//
+// No Pulumi here: the component runs `releaseWorkloads` from a resource hook (component.ts).
+import { memberOfKubeconfigKey } from "./federation";
+import { KubeApi } from "./kubeapi";
+import { NON_RESOURCE_GET_RULE, PolicyRule, roleName } from "./rbac";
+import { joinNames, JoinSettings } from "./join";
+
+export const MANAGED_LABEL = "kubefed.io/managed";
+const MANAGED_SELECTOR = `labelSelector=${encodeURIComponent(`${MANAGED_LABEL}=true`)}`;
+const RBAC_PATH = "/apis/rbac.authorization.k8s.io/v1";
+
+/** What KubeFed's role in a departing member keeps: enough to find and unlabel, nothing to create, update or delete. */
+export const RELEASE_RULES: PolicyRule[] = [
+    { apiGroups: [""], resources: ["namespaces"], verbs: ["get", "list", "patch"] },
+    { apiGroups: ["apps"], resources: ["deployments"], verbs: ["get", "list", "patch"] },
+];
+
+/** The members the kubeconfig Secret's previous data holds (`kubeconfig-<member>`) that are not members now. */
+export function departingMembers(previousData: { [key: string]: unknown } | undefined, members: Iterable<string>): string[] {
+    const now = new Set(members);
+    return Object.keys(previousData ?? {})
+        .map(memberOfKubeconfigKey)
+        .filter((name): name is string => name !== undefined && !now.has(name))
+        .sort();
+}
+
+/** The members a FederatedNamespace, FederatedDeployment or ReplicaSchedulingPreference places on. */
+export function placedOn(object: { spec?: { placement?: { clusters?: { name: string }[] }; clusters?: { [name: string]: unknown } } } | undefined): string[] {
+    const byName = (object?.spec?.placement?.clusters ?? []).map((c) => c.name);
+    const byWeight = Object.keys(object?.spec?.clusters ?? {});
+    return [...new Set([...byName, ...byWeight])].sort();
+}
+
+export interface ReleaseOptions {
+    /** How long to wait for the API server's authorizer to apply the narrowed role; default 30 s. */
+    timeoutMs?: number;
+    pollMs?: number;
+}
+
+/**
+ * Leaves one departing member's federated Namespaces and Deployments running without KubeFed:
+ * narrows KubeFed's role there, waits until the member's authorizer denies KubeFed updates,
+ * then removes the managed label. `api` acts as KubeFed's own service account in the member.
+ * Returns what it unlabelled, e.g. `deployment shop/web`.
+ */
+export async function releaseWorkloads(api: KubeApi, memberName: string, settings: JoinSettings, options: ReleaseOptions = {}): Promise<string[]> {
+    const role = encodeURIComponent(roleName(joinNames(memberName, settings).serviceAccount));
+    const namespaced = settings.scope === "Namespaced";
+    if (namespaced) {
+        await api.request("PATCH", `${RBAC_PATH}/namespaces/${settings.kubefedNamespace}/roles/${role}`, { rules: RELEASE_RULES });
+    } else {
+        await api.request("PATCH", `${RBAC_PATH}/clusterroles/${role}`, { rules: [...RELEASE_RULES, NON_RESOURCE_GET_RULE] });
+    }
+    await untilDenied(api, namespaced ? settings.kubefedNamespace : undefined, options);
+
+    const released: string[] = [];
+    const unlabel = { metadata: { labels: { [MANAGED_LABEL]: null } } };
+    if (!namespaced) {
+        const namespaces = await api.request<List>("GET", `/api/v1/namespaces?${MANAGED_SELECTOR}`);
+        for (const { metadata } of namespaces.items) {
+            await api.request("PATCH", `/api/v1/namespaces/${metadata.name}`, unlabel);
+            released.push(`namespace ${metadata.name}`);
+        }
+    }
+    const scope = namespaced ? `/namespaces/${settings.kubefedNamespace}` : "";
+    const deployments = await api.request<List>("GET", `/apis/apps/v1${scope}/deployments?${MANAGED_SELECTOR}`);
+    for (const { metadata } of deployments.items) {
+        await api.request("PATCH", `/apis/apps/v1/namespaces/${metadata.namespace}/deployments/${metadata.name}`, unlabel);
+        released.push(`deployment ${metadata.namespace}/${metadata.name}`);
+    }
+    return released;
+}
+
+interface List {
+    items: { metadata: { name: string; namespace?: string } }[];
+}
+
+/** Polls a SelfSubjectAccessReview until KubeFed's service account may no longer update Deployments. */
+async function untilDenied(api: KubeApi, namespace: string | undefined, options: ReleaseOptions): Promise<void> {
+    const review = {
+        apiVersion: "authorization.k8s.io/v1",
+        kind: "SelfSubjectAccessReview",
+        spec: { resourceAttributes: { group: "apps", resource: "deployments", verb: "update", namespace } },
+    };
+    const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+    for (;;) {
+        const answer = await api.request<{ status?: { allowed?: boolean } }>("POST", "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", review);
+        if (!answer?.status?.allowed) {
+            return;
+        }
+        if (Date.now() >= deadline) {
+            throw new Error("KubeFed's service account may still update Deployments after its role was narrowed: another binding grants it more");
+        }
+        await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 200));
+    }
+}

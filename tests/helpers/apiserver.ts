@@ -1,0 +1,120 @@
+// A stand-in Kubernetes API server for unit tests: HTTPS on 127.0.0.1 with a fixture certificate
+// (tests/helpers/fixtures/test-apiserver*.pem, self-signed for 127.0.0.1; a test key, not a
+// secret), answering from a handler and recording every request.
+import * as fs from "fs";
+import * as https from "https";
+import { AddressInfo } from "net";
+import * as path from "path";
+import { MANAGED_LABEL } from "../../src/orphan";
+import { ALL_RESOURCES_RULE, NON_RESOURCE_GET_RULE, PolicyRule } from "../../src/rbac";
+import { FIXTURES } from "./mocks";
+
+export const TEST_APISERVER_CA = fs.readFileSync(path.join(FIXTURES, "test-apiserver.pem"), "utf8");
+
+export interface ApiRequest {
+    method: string;
+    /** Path and query, e.g. `/api/v1/namespaces?labelSelector=...`. */
+    path: string;
+    headers: { [name: string]: string | string[] | undefined };
+    body?: any;
+}
+
+export interface ApiAnswer {
+    status: number;
+    body?: unknown;
+}
+
+export interface TestApiServer {
+    url: string;
+    requests: ApiRequest[];
+    close(): Promise<void>;
+}
+
+export async function startApiServer(handle: (req: ApiRequest) => ApiAnswer): Promise<TestApiServer> {
+    const requests: ApiRequest[] = [];
+    const server = https.createServer({ cert: TEST_APISERVER_CA, key: fs.readFileSync(path.join(FIXTURES, "test-apiserver-key.pem")) }, (req, res) => {
+        const chunks: Buffer[] = [];
+        req.on("data", (c: Buffer) => chunks.push(c));
+        req.on("end", () => {
+            const text = Buffer.concat(chunks).toString("utf8");
+            const request: ApiRequest = { method: req.method!, path: req.url!, headers: req.headers, body: text ? JSON.parse(text) : undefined };
+            requests.push(request);
+            const answer = handle(request);
+            res.writeHead(answer.status, { "Content-Type": "application/json" });
+            res.end(answer.body === undefined ? "" : JSON.stringify(answer.body));
+        });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    return {
+        url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        requests,
+        close: () => new Promise((resolve) => {
+            server.closeAllConnections();
+            server.close(() => resolve());
+        }),
+    };
+}
+
+/** A Kubernetes Status answer. */
+export function status(code: number, message: string): ApiAnswer {
+    return { status: code, body: { kind: "Status", apiVersion: "v1", status: "Failure", message, code } };
+}
+
+/** KubeFed's role in member2 (host "host"), URL-encoded. */
+export const ROLE = "kubefed-controller-manager%3Amember2-host";
+
+export interface MemberObject {
+    kind: "Namespace" | "Deployment";
+    name: string;
+    namespace?: string;
+    labels: { [key: string]: string };
+}
+
+/**
+ * A member as KubeFed left it: namespace shop and Deployment shop/web labelled managed, an
+ * unmanaged Deployment beside it. The authorizer sees role changes `lag` reviews late, and
+ * `otherBinding` grants updates whatever the role says.
+ */
+export function simulatedMember(opts: { lag?: number; otherBinding?: boolean } = {}) {
+    const objects: MemberObject[] = [
+        { kind: "Namespace", name: "shop", labels: { [MANAGED_LABEL]: "true" } },
+        { kind: "Namespace", name: "default", labels: {} },
+        { kind: "Deployment", name: "web", namespace: "shop", labels: { [MANAGED_LABEL]: "true", app: "web" } },
+        { kind: "Deployment", name: "own", namespace: "shop", labels: { app: "own" } },
+    ];
+    let rules: PolicyRule[] = [ALL_RESOURCES_RULE, NON_RESOURCE_GET_RULE];
+    let seenRules = rules;
+    let reviewsSinceChange = 0;
+    const mayUpdateDeployments = (r: PolicyRule[]) => r.some((rule) => rule.resources?.some((x) => x === "*" || x === "deployments") && rule.verbs.some((v) => v === "*" || v === "update"));
+    const labelled = (kind: string, namespace?: string) =>
+        objects.filter((o) => o.kind === kind && o.labels[MANAGED_LABEL] === "true" && (!namespace || o.namespace === namespace)).map((o) => ({ metadata: { name: o.name, namespace: o.namespace } }));
+    const patchLabels = (o: MemberObject | undefined, req: ApiRequest) => {
+        if (!o) return status(404, "not found");
+        for (const [k, v] of Object.entries(req.body.metadata.labels as { [key: string]: string | null })) {
+            if (v === null) delete o.labels[k];
+            else o.labels[k] = v;
+        }
+        return { status: 200, body: o };
+    };
+    const handle = (req: ApiRequest) => {
+        const [path] = req.path.split("?");
+        let m: RegExpMatchArray | null;
+        if (req.method === "PATCH" && (path === `/apis/rbac.authorization.k8s.io/v1/clusterroles/${ROLE}` || path === `/apis/rbac.authorization.k8s.io/v1/namespaces/kube-federation-system/roles/${ROLE}`)) {
+            rules = req.body.rules;
+            reviewsSinceChange = 0;
+            return { status: 200, body: { rules } };
+        }
+        if (req.method === "POST" && path === "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews") {
+            if (reviewsSinceChange++ >= (opts.lag ?? 0)) seenRules = rules;
+            return { status: 201, body: { status: { allowed: opts.otherBinding || mayUpdateDeployments(seenRules) } } };
+        }
+        if (req.method === "GET" && path === "/api/v1/namespaces") return { status: 200, body: { items: labelled("Namespace") } };
+        if (req.method === "GET" && path === "/apis/apps/v1/deployments") return { status: 200, body: { items: labelled("Deployment") } };
+        if (req.method === "GET" && (m = path.match(/^\/apis\/apps\/v1\/namespaces\/([^/]+)\/deployments$/))) return { status: 200, body: { items: labelled("Deployment", m[1]) } };
+        if (req.method === "PATCH" && (m = path.match(/^\/api\/v1\/namespaces\/([^/]+)$/))) return patchLabels(objects.find((o) => o.kind === "Namespace" && o.name === m![1]), req);
+        if (req.method === "PATCH" && (m = path.match(/^\/apis\/apps\/v1\/namespaces\/([^/]+)\/deployments\/([^/]+)$/)))
+            return patchLabels(objects.find((o) => o.kind === "Deployment" && o.namespace === m![1] && o.name === m![2]), req);
+        return status(404, `no route for ${req.method} ${req.path}`);
+    };
+    return { objects, handle, rules: () => rules };
+}

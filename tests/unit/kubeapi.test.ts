@@ -1,0 +1,41 @@
+// The component's own API client, against a stand-in HTTPS API server.
+import { kubeApi } from "../../src/kubeapi";
+import { fixtureCA } from "../helpers/mocks";
+import { startApiServer, status, TEST_APISERVER_CA, TestApiServer } from "../helpers/apiserver";
+
+let server: TestApiServer;
+beforeEach(async () => {
+    server = await startApiServer((req) =>
+        req.path.startsWith("/forbidden") ? status(403, 'namespaces "x" is forbidden') : { status: 200, body: { kind: "Namespace", echo: req.body ?? null } },
+    );
+});
+afterEach(() => server.close());
+
+test("sends the token, trusts the given CA, and writes PATCH bodies as JSON merge patches", async () => {
+    const api = kubeApi({ server: server.url, caPem: TEST_APISERVER_CA, token: "sa-token" });
+    expect(await api.request("PATCH", "/api/v1/namespaces/shop", { metadata: { labels: { a: null } } })).toEqual({ kind: "Namespace", echo: { metadata: { labels: { a: null } } } });
+    expect(await api.request("GET", "/api/v1/namespaces?labelSelector=a%3Db")).toEqual({ kind: "Namespace", echo: null });
+    expect(server.requests.map((r) => [r.method, r.path, r.headers.authorization, r.headers["content-type"]])).toEqual([
+        ["PATCH", "/api/v1/namespaces/shop", "Bearer sa-token", "application/merge-patch+json"],
+        ["GET", "/api/v1/namespaces?labelSelector=a%3Db", "Bearer sa-token", undefined],
+    ]);
+});
+
+test("an error answer rejects with the method, path, status and the Status message", async () => {
+    const api = kubeApi({ server: server.url, caPem: TEST_APISERVER_CA, token: "t" });
+    await expect(api.request("GET", "/forbidden/x")).rejects.toThrow('GET /forbidden/x: 403 Forbidden: namespaces "x" is forbidden');
+});
+
+test("a server whose certificate the CA did not sign is refused, unless TLS validation is off", async () => {
+    await expect(kubeApi({ server: server.url, caPem: fixtureCA("member1"), token: "t" }).request("GET", "/api")).rejects.toThrow(/self[- ]signed certificate/);
+    expect(server.requests).toHaveLength(0);
+    await expect(kubeApi({ server: server.url, token: "t", insecureSkipTLSVerify: true }).request("GET", "/api")).resolves.toEqual({ kind: "Namespace", echo: null });
+});
+
+test("an unreachable server and a proxy are reported, not hung on", async () => {
+    const port = new URL(server.url).port;
+    await server.close();
+    await expect(kubeApi({ server: `https://127.0.0.1:${port}`, caPem: TEST_APISERVER_CA, token: "t" }).request("GET", "/api")).rejects.toThrow(/ECONNREFUSED/);
+    expect(() => kubeApi({ server: "https://m:6443", token: "t", proxyURL: "socks5://p:1080" })).toThrow("https://m:6443 is reached through the proxy socks5://p:1080, which this client does not support");
+    server = await startApiServer(() => ({ status: 200 }));
+});

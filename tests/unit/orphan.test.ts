@@ -1,0 +1,73 @@
+// Releasing a departing member's workloads (orphanWorkloadsOnUnjoin), against a stand-in member
+// API server that plays the RBAC authorizer and the objects KubeFed labelled.
+import { JoinSettings } from "../../src/join";
+import { kubeApi } from "../../src/kubeapi";
+import { departingMembers, MANAGED_LABEL, placedOn, RELEASE_RULES, releaseWorkloads } from "../../src/orphan";
+import { NON_RESOURCE_GET_RULE } from "../../src/rbac";
+import { ROLE, simulatedMember, startApiServer, TEST_APISERVER_CA, TestApiServer } from "../helpers/apiserver";
+
+const CLUSTER: JoinSettings = { hostClusterName: "host", kubefedNamespace: "kube-federation-system", scope: "Cluster" };
+const NAMESPACED: JoinSettings = { ...CLUSTER, scope: "Namespaced" };
+
+let server: TestApiServer | undefined;
+afterEach(() => server?.close());
+
+async function release(member: ReturnType<typeof simulatedMember>, settings = CLUSTER, options = {}) {
+    server = await startApiServer(member.handle);
+    return releaseWorkloads(kubeApi({ server: server.url, caPem: TEST_APISERVER_CA, token: "kubefed-sa-token" }), "member2", settings, options);
+}
+
+test("narrows KubeFed's role, waits until updates are denied, then unlabels the managed Namespaces and Deployments", async () => {
+    const member = simulatedMember({ lag: 2 });
+    expect(await release(member)).toEqual(["namespace shop", "deployment shop/web"]);
+    expect(member.rules()).toEqual([...RELEASE_RULES, NON_RESOURCE_GET_RULE]);
+    expect(member.objects.map((o) => [o.kind, o.name, o.labels])).toEqual([
+        ["Namespace", "shop", {}],
+        ["Namespace", "default", {}],
+        ["Deployment", "web", { app: "web" }],
+        ["Deployment", "own", { app: "own" }],
+    ]);
+    const calls = server!.requests.map((r) => `${r.method} ${r.path.split("?")[0]}`);
+    // The role first; no label is touched while the authorizer may still let KubeFed re-adopt.
+    expect(calls).toEqual([
+        `PATCH /apis/rbac.authorization.k8s.io/v1/clusterroles/${ROLE}`,
+        ...Array(3).fill("POST /apis/authorization.k8s.io/v1/selfsubjectaccessreviews"),
+        "GET /api/v1/namespaces",
+        "PATCH /api/v1/namespaces/shop",
+        "GET /apis/apps/v1/deployments",
+        "PATCH /apis/apps/v1/namespaces/shop/deployments/web",
+    ]);
+    expect(server!.requests.every((r) => r.headers.authorization === "Bearer kubefed-sa-token")).toBe(true);
+    expect(server!.requests[4].path).toBe("/api/v1/namespaces?labelSelector=kubefed.io%2Fmanaged%3Dtrue");
+});
+
+test("with scope Namespaced, the Role in the KubeFed namespace is narrowed and only that namespace is searched", async () => {
+    const member = simulatedMember();
+    expect(await release(member, NAMESPACED)).toEqual([]);
+    expect(member.rules()).toEqual(RELEASE_RULES);
+    expect(server!.requests.map((r) => `${r.method} ${r.path.split("?")[0]}`)).toEqual([
+        `PATCH /apis/rbac.authorization.k8s.io/v1/namespaces/kube-federation-system/roles/${ROLE}`,
+        "POST /apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
+        "GET /apis/apps/v1/namespaces/kube-federation-system/deployments",
+    ]);
+});
+
+test("when another binding still lets KubeFed update, nothing is unlabelled and the error says why", async () => {
+    const member = simulatedMember({ otherBinding: true });
+    await expect(release(member, CLUSTER, { timeoutMs: 300, pollMs: 50 })).rejects.toThrow(
+        "KubeFed's service account may still update Deployments after its role was narrowed: another binding grants it more",
+    );
+    expect(member.objects.filter((o) => o.labels[MANAGED_LABEL] === "true").map((o) => o.name)).toEqual(["shop", "web"]);
+});
+
+test("departing members are those the kubeconfig Secret held that are no longer members", () => {
+    expect(departingMembers({ "kubeconfig-member1": "x", "kubeconfig-member2": "y", other: "z" }, ["member1", "member3"])).toEqual(["member2"]);
+    expect(departingMembers(undefined, ["member1"])).toEqual([]);
+});
+
+test("a placement's members, from a federated resource's clusters or a scheduling preference's weights", () => {
+    expect(placedOn({ spec: { placement: { clusters: [{ name: "b" }, { name: "a" }] } } })).toEqual(["a", "b"]);
+    expect(placedOn({ spec: { clusters: { m1: { weight: 1 }, m2: { weight: 2 } } } })).toEqual(["m1", "m2"]);
+    expect(placedOn({ spec: { placement: { clusterSelector: { matchLabels: { a: "b" } } } } } as never)).toEqual([]);
+    expect(placedOn(undefined)).toEqual([]);
+});
