@@ -98,7 +98,7 @@ export class KubefedFederation extends pulumi.ComponentResource {
         });
 
         this.registerWorkloads(name, workloads, joined, {
-            // With orphanWorkloadsOnUnjoin, the Secret's update releases departing members before any placement changes.
+            // After the Secret: with orphanWorkloadsOnUnjoin, its update releases departing members before any placement changes.
             dependsOn: [kubeconfigSecretResource],
             hooks: orphaning && { beforeUpdate: [orphaning.guard] },
         });
@@ -189,7 +189,8 @@ export class KubefedFederation extends pulumi.ComponentResource {
      * FederatedNamespace, per workload its FederatedDeployment (and ReplicaSchedulingPreference).
      * Each depends on the KubeFedClusters it is placed on; a member's removal is thus an update
      * of the placements, which waits for KubeFed to delete the workload from the member, before
-     * the deletion of its KubeFedCluster and credentials.
+     * the deletion of its KubeFedCluster and credentials. `opts` adds the kubeconfig Secret as a
+     * dependency and, with orphanWorkloadsOnUnjoin, the guard hook.
      */
     private registerWorkloads(name: string, workloads: WorkloadSpec[], joined: JoinedMember[], opts: { dependsOn: pulumi.Resource[]; hooks?: pulumi.ResourceHookBinding }): void {
         const members = joined.map((j) => j.spec);

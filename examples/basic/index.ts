@@ -38,6 +38,8 @@ const federation = new KubefedFederation(
             labels: config.getObject<Record<string, string>>(`${name}Labels`),
         })),
         waitForReady: config.getBoolean("waitForReady") ?? true,
+        // Optional: a member removed from `members` keeps running its workloads, unmanaged.
+        orphanWorkloadsOnUnjoin: config.getBoolean("orphanWorkloadsOnUnjoin"),
         workloads: workload && [
             {
                 ...workload,

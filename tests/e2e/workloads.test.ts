@@ -1,7 +1,8 @@
 // End to end: a federated Deployment on member1 and member2, propagated by the real KubeFed
-// controller; "scale" is an edit of a member's replicas; unjoin removes the workload first.
+// controller; "scale" is an edit of a member's replicas; unjoin removes the workload first, or
+// leaves it running unmanaged (orphanWorkloadsOnUnjoin).
 import { Stack } from "@pulumi/pulumi/automation";
-import { configureMembers, environment, federationStack, formatSteps, kubectl, MemberConfig, stepCollector, removeStacks } from "../helpers/e2e";
+import { configureMembers, environment, federationStack, formatSteps, joinFootprint, kubectl, MemberConfig, removeStacks, stepCollector } from "../helpers/e2e";
 
 jest.setTimeout(15 * 60 * 1000);
 
@@ -25,13 +26,14 @@ async function eventually<T>(read: () => T, expected: T): Promise<T> {
     return value;
 }
 
-async function deploy(members: MemberConfig[], workload: object): Promise<string[]> {
-    await configureMembers(stack, members, { workload: JSON.stringify(workload) });
+/** Previews and applies `members` running `workload`; returns the previewed steps and what `up` printed. */
+async function deploy(members: MemberConfig[], workload: object, extraConfig: Record<string, string> = {}): Promise<{ steps: string[]; output: string }> {
+    await configureMembers(stack, members, { workload: JSON.stringify(workload), ...extraConfig });
     const preview = stepCollector();
     await stack.preview({ onEvent: preview.onEvent });
     const result = await stack.up();
     expect(result.summary.result).toBe("succeeded");
-    return formatSteps(preview.steps);
+    return { steps: formatSteps(preview.steps), output: result.stdout };
 }
 
 beforeAll(async () => {
@@ -39,7 +41,11 @@ beforeAll(async () => {
     stack = await federationStack(stackName, [], undefined, { workload: JSON.stringify(web) });
 });
 
-afterAll(() => removeStacks([stack]));
+afterAll(async () => {
+    await removeStacks([stack]);
+    // What the orphaning test left running in member2 is no longer anyone's: clean it up here.
+    kubectl("member2", ["delete", "namespace", "shop", "--ignore-not-found", "--wait=false"]);
+});
 
 test("each placed member runs the Deployment with its own replicas, written by the KubeFed controller", async () => {
     await deploy([{ name: "member1" }, { name: "member2" }], web);
@@ -50,7 +56,7 @@ test("each placed member runs the Deployment with its own replicas, written by t
 });
 
 test("scaling member1 from 1 to 3 is a preview of updates only, and member1 then runs 3", async () => {
-    const steps = await deploy([{ name: "member1", replicas: 3 }, { name: "member2" }], web);
+    const { steps } = await deploy([{ name: "member1", replicas: 3 }, { name: "member2" }], web);
     expect(steps).toEqual(["update kubernetes:core/v1:ConfigMap federation-config", "update kubernetes:types.kubefed.io/v1beta1:FederatedDeployment federation-shop-web"]);
     expect([replicasIn("member1"), replicasIn("member2")]).toEqual([3, 1]);
 });
@@ -64,4 +70,19 @@ test("removing member2 leaves no federated Deployment in member2 by the time up 
 test("member2 joins again; with totalReplicas 6 and weights 1 and 2, the members get 2 and 4", async () => {
     await deploy([{ name: "member1", replicas: 1 }, { name: "member2", replicas: 2 }], { ...web, totalReplicas: 6 });
     expect(await eventually(() => [replicasIn("member1"), replicasIn("member2")], [2, 4])).toEqual([2, 4]);
+});
+
+test("with orphanWorkloadsOnUnjoin, removing member2 leaves its Deployment running there, no longer managed by KubeFed", async () => {
+    const { output } = await deploy([{ name: "member1", replicas: 1 }], { ...web, totalReplicas: 6 }, { orphanWorkloadsOnUnjoin: "true" });
+    expect(output).toContain('member "member2" leaves the federation; left running, no longer managed by KubeFed: namespace shop, deployment shop/web');
+    // member2 is unjoined: no KubeFedCluster, no credentials, no RBAC left by the join...
+    expect(kubectl("host", ["get", "kubefedclusters.core.kubefed.io", "-n", environment().kubefedNamespace, "-o", "name"]).trim()).toBe("kubefedcluster.core.kubefed.io/member1");
+    expect(joinFootprint("member2").inMember).toEqual([]);
+    // ...and still runs its share of the workload, without the label KubeFed manages by.
+    expect(replicasIn("member2")).toBe(4);
+    const labels = (kind: string, ...name: string[]) => JSON.parse(kubectl("member2", ["get", kind, ...name, "-o", "jsonpath={.metadata.labels}"]) || "{}");
+    expect(labels("deployment", "web", "-n", "shop")).toEqual({ app: "web" });
+    expect(labels("namespace", "shop")).not.toHaveProperty(["kubefed.io/managed"]);
+    // member1 now runs the whole total.
+    expect(await eventually(() => replicasIn("member1"), 6)).toBe(6);
 });
