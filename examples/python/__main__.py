@@ -34,6 +34,7 @@ federation = kubefed.KubefedFederation(
         for name in config.require_object("members")
     ],
     wait_for_ready=True if wait_for_ready is None else wait_for_ready,
+    orphan_workloads_on_unjoin=config.get_bool("orphanWorkloadsOnUnjoin"),
     opts=pulumi.ResourceOptions(providers=[host]),
 )
 

@@ -5,7 +5,7 @@ import * as childProcess from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
-import { environment, federationStack, kubeFedClusterReady, MemberConfig, plaintextCredentialsIn, ROOT, run, upAndReadOutputs, removeStacks } from "../helpers/e2e";
+import { configureMembers, environment, federationStack, kubectl, kubeFedClusterReady, MemberConfig, plaintextCredentialsIn, removeStacks, ROOT, run, upAndReadOutputs } from "../helpers/e2e";
 
 jest.setTimeout(20 * 60 * 1000);
 
@@ -49,4 +49,10 @@ test("the Python example joins member1 and member2 with the outputs of the TypeS
     expect(kubeFedClusterReady("member1") && kubeFedClusterReady("member2")).toBe(true);
     // The component's inputs (kubeconfigs included) are in the Python stack's state: encrypted.
     expect(plaintextCredentialsIn(`py-${suffix}`, ["member1", "member2"])).toEqual([]);
+
+    // The resource hooks of orphanWorkloadsOnUnjoin run in the plugin's process too.
+    await configureMembers(python, [members[0]], { orphanWorkloadsOnUnjoin: "true" });
+    const unjoin = await python.up();
+    expect(unjoin.stdout).toContain('member "member2" leaves the federation; left running, no longer managed by KubeFed: nothing');
+    expect(kubectl("host", ["get", "kubefedclusters.core.kubefed.io", "-n", environment().kubefedNamespace, "-o", "name"]).trim()).toBe("kubefedcluster.core.kubefed.io/member1");
 });
