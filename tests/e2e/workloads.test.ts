@@ -44,7 +44,7 @@ beforeAll(async () => {
 afterAll(async () => {
     await removeStacks([stack]);
     // What the orphaning test left running in member2 is no longer anyone's: clean it up here.
-    kubectl("member2", ["delete", "namespace", "shop", "--ignore-not-found", "--wait=false"]);
+    kubectl("member2", ["delete", "namespace", "shop", "--ignore-not-found", "--timeout=120s"]);
 });
 
 test("each placed member runs the Deployment with its own replicas, written by the KubeFed controller", async () => {
