@@ -1,5 +1,6 @@
 // The Pulumi layer: registers the objects of the pure layer as resources. Every decision about
 // what the objects contain lives in federation.ts, join.ts and rbac.ts.
+import { AsyncResource } from "async_hooks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterDescription, KubefedFederationArgs } from "./args";
@@ -229,6 +230,9 @@ export class KubefedFederation extends pulumi.ComponentResource {
     private orphaningHooks(name: string, members: MemberSpec[], settings: FederationSettings) {
         const memberNames = members.map((m) => m.name);
         const released = new Set<string>();
+        // Hooks are called back outside the program's async context; in the provider plugin
+        // (other languages) only that context reaches the engine's log.
+        const info = AsyncResource.bind((message: string) => pulumi.log.info(message, this));
         const release = new pulumi.ResourceHook(`${name}-release-departing-workloads`, async ({ oldInputs }) => {
             const data = (await revealed(oldInputs?.data)) as { [key: string]: unknown } | undefined;
             for (const departing of departingMembers(data, memberNames)) {
@@ -243,7 +247,7 @@ export class KubefedFederation extends pulumi.ComponentResource {
                     );
                 }
                 released.add(departing);
-                pulumi.log.info(`member "${departing}" leaves the federation; left running, no longer managed by KubeFed: ${objects.join(", ") || "nothing"}`, this);
+                info(`member "${departing}" leaves the federation; left running, no longer managed by KubeFed: ${objects.join(", ") || "nothing"}`);
             }
         });
         const guard = new pulumi.ResourceHook(`${name}-keep-departing-workloads`, ({ oldInputs, name: resourceName }) => {
