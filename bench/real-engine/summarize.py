@@ -36,11 +36,46 @@ def others(x):
     return cpu["cpuMsByClass"].get("others (not this benchmark)", 0) / cpu["windowMs"]
 
 
+def period(r):
+    hc = r.get("healthCheck") or {}
+    return hc.get("period", "10s")
+
+
+def variant(r):
+    """what was measured: program kind, --parallel, waitForReady, KubeFed's health-check period"""
+    c = r["component"]
+    parts = [{"ts": "TypeScript (ts-node)", "transpile-only": "ts-node transpile-only", "js": "precompiled JS"}[c.get("program", "ts")]]
+    if c.get("parallel"):
+        parts.append(f"--parallel {c['parallel']}")
+    if c.get("waitForReady") is False:
+        parts.append("waitForReady off (Ready polled)")
+    parts.append(f"health check every {period(r)}")
+    return ", ".join(parts)
+
+
 def tables(files):
     recs = [json.loads(l) for f in files for l in open(f) if l.strip()]
-    by = defaultdict(list)
+    variants = defaultdict(lambda: defaultdict(list))
     for r in recs:
-        by[r["n"]].append(r)
+        variants[variant(r)][r["n"]].append(r)
+    allrows = {}
+    for v, by in variants.items():
+        print(f"\n### {v}\n")
+        allrows[v] = table(by)
+    cpu_table(recs)
+    print()
+    for r in recs:
+        c = r["component"]
+        k = r.get("kubefedctl", {})
+        print(f"N={r['n']} run={r['run']} {r['start']} [{variant(r)}] load {r['loadBefore']} up {c['upMs']} ready {ready_ms(c)} kubefedctl {k.get('readyMs')} (commands {k.get('joinCommandsMs')}) "
+              f"preview0 {c.get('previewNoChangeMs')} {c.get('previewNoChangeEngineSteps', c.get('previewNoChangeSteps'))} "
+              f"preview1 {c.get('previewOneMemberMs')} {c.get('previewOneMemberEngineSteps', c.get('previewOneMemberSteps'))} "
+              f"preview0again {c.get('previewNoChangeAgainMs')} destroy {c.get('destroyMs')} rss {c['rss']}")
+    if PLOT:
+        plot(allrows)
+
+
+def table(by):
     print("| N | runs | `pulumi up` s, median (min–max) | kubefedctl join → all Ready s | ratio up / kubefedctl, median (min–max, same run) | no-change preview s | one-member preview s | load avg (1 min) before the run | others' cores during `up` |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     rows = []
@@ -56,7 +91,15 @@ def tables(files):
         print(f"| {n} | {len(rs)} | {ms(up)} | {ms(kf) if kf else '–'} | {f'{statistics.median(ratio):.2f} ({min(ratio):.2f}–{max(ratio):.2f})' if ratio else '–'} "
               f"| {ms(p0) if p0 else '–'} | {ms(p1) if p1 else '–'} | {min(loads):.1f}–{max(loads):.1f} | {f'{max(oth):.2f} max' if oth else '–'} |")
         rows.append((n, up, kf, p0, p1))
-
+    p0a = {n: [r["component"]["previewNoChangeAgainMs"] for r in by[n] if "previewNoChangeAgainMs" in r["component"]] for n in by}
+    if any(p0a.values()):
+        print("\nPreviews in the order they ran (no change, one member's replicas, no change again), s, median (min–max):\n")
+        print("| N | runs | no change | one member | no change again |")
+        print("|---:|---:|---:|---:|---:|")
+        for n in sorted(by):
+            rs = [r["component"] for r in by[n] if "previewNoChangeAgainMs" in r["component"]]
+            if rs:
+                print(f"| {n} | {len(rs)} | {ms([c['previewNoChangeMs'] for c in rs])} | {ms([c['previewOneMemberMs'] for c in rs])} | {ms([c['previewNoChangeAgainMs'] for c in rs])} |")
     print()
     print("| N | kubernetes provider processes | peak RSS of all of them, MiB, median (min–max) | per process, MiB (peak / processes) | sum of each process's peak, MiB |")
     print("|---:|---:|---:|---:|---:|")
@@ -66,7 +109,10 @@ def tables(files):
         procs = sorted({r["component"]["rss"]["processes"] for r in rs})
         sp = [r["component"]["rss"]["sumOfPeaksKiB"] / 1024 for r in rs]
         print(f"| {n} | {','.join(map(str, procs))} | {statistics.median(peak):.0f} ({min(peak):.0f}–{max(peak):.0f}) | {statistics.median(peak)/max(procs):.0f} | {statistics.median(sp):.0f} |")
+    return rows
 
+
+def cpu_table(recs):
     with_cpu = [r for r in recs if r["component"].get("cpu")]
     if with_cpu:
         print()
@@ -85,41 +131,44 @@ def tables(files):
                 cells = [f"{statistics.median([c['cpuMsByClass'].get(k, 0) for c in rs]) / 1000:.1f}" for k in classes]
                 print(f"| {n} | {side} | {win:.1f} | {busy:.2f} | " + " | ".join(cells) + " |")
 
-    print()
-    for r in recs:
-        c = r["component"]
-        k = r.get("kubefedctl", {})
-        extra = {key: c.get(key) for key in ("program", "parallel", "waitForReady") if key in c}
-        print(f"N={r['n']} run={r['run']} {r['start']} load {r['loadBefore']} {extra} up {c['upMs']} ready {ready_ms(c)} kubefedctl {k.get('readyMs')} (commands {k.get('joinCommandsMs')}) "
-              f"preview0 {c.get('previewNoChangeMs')} {c.get('previewNoChangeEngineSteps', c.get('previewNoChangeSteps'))} "
-              f"preview1 {c.get('previewOneMemberMs')} {c.get('previewOneMemberEngineSteps', c.get('previewOneMemberSteps'))} destroy {c.get('destroyMs')} rss {c['rss']}")
 
-    if PLOT:
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-        fig, ax = plt.subplots(figsize=(8, 5))
-        for i, (label, style) in enumerate([("pulumi up (component, waitForReady)", "o-"), ("kubefedctl join × N → all Ready", "s-"),
-                                             ("pulumi preview, no change", "^--"), ("pulumi preview, one member's replicas", "v--")]):
-            pts = [(r[0], r[i + 1]) for r in rows if r[i + 1]]
-            if not pts:
-                continue
-            ns = [p[0] for p in pts]
-            med = [statistics.median(p[1]) / 1000 for p in pts]
-            lo = [med[j] - min(pts[j][1]) / 1000 for j in range(len(pts))]
-            hi = [max(pts[j][1]) / 1000 - med[j] for j in range(len(pts))]
-            ax.errorbar(ns, med, yerr=[lo, hi], fmt=style, capsize=3, label=label)
-        ns = [r[0] for r in rows]
+
+def plot(allrows):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 5))
+    def series(ax, ns_values, label, style):
+        pts = [(n, xs) for n, xs in ns_values if xs]
+        if not pts:
+            return
+        ns = [p[0] for p in pts]
+        med = [statistics.median(p[1]) / 1000 for p in pts]
+        lo = [med[j] - min(pts[j][1]) / 1000 for j in range(len(pts))]
+        hi = [max(pts[j][1]) / 1000 - med[j] for j in range(len(pts))]
+        ax.errorbar(ns, med, yerr=[lo, hi], fmt=style, capsize=3, label=label)
+    styles = iter(["o-", "s-", "o--", "s--", "D-.", "^:"])
+    for v, rows in allrows.items():
+        short = v.replace("TypeScript (ts-node), ", "").replace("health check every ", "KubeFed health check ")
+        series(ax1, [(r[0], r[1]) for r in rows], f"pulumi up ({short})", next(styles))
+        series(ax1, [(r[0], r[2]) for r in rows], f"kubefedctl join × N → all Ready ({short.split(', ')[-1]})", next(styles))
+        if any(r[3] for r in rows):
+            series(ax2, [(r[0], r[3]) for r in rows], "pulumi preview, no change", "^--")
+            series(ax2, [(r[0], r[4]) for r in rows], "pulumi preview, one member's replicas", "v--")
+    for ax, title in ((ax1, "Part 2: join N members until every KubeFedCluster is Ready"), (ax2, "Part 3: pull-request preview (TypeScript program)")):
+        ns = sorted({n for rows in allrows.values() for n, *_ in rows})
         ax.set_xscale("log", base=2)
         ax.set_xticks(ns, [str(n) for n in ns])
         ax.set_xlabel("members N")
         ax.set_ylabel("seconds (median, bars: min–max)")
-        ax.set_title(TITLE)
+        ax.set_title(title, fontsize=10)
         ax.grid(True, alpha=0.3)
-        ax.legend()
-        fig.tight_layout()
-        fig.savefig(PLOT, dpi=110)
-        print(f"\nwrote {PLOT}")
+        ax.legend(fontsize=7)
+        ax.set_ylim(bottom=0)
+    fig.suptitle(TITLE, fontsize=10)
+    fig.tight_layout()
+    fig.savefig(PLOT, dpi=100)
+    print(f"\nwrote {PLOT}")
 
 
 # ------------------------------------------------------------------------------------------- profile
@@ -156,8 +205,8 @@ def profile(file):
     kids = s["children"]
     cli = [k for k in kids if k["cls"] == "pulumi CLI/engine"]
     up_cli = next((k for k in cli if " up " in f" {k['cmd']} "), None)
-    node = next((k for k in kids if k["cls"] == "Node.js program"), None)
-    host_ = next((k for k in kids if k["cls"] == "language host"), None)
+    node = max((k for k in kids if k["cls"] == "Node.js program"), key=lambda k: k["cpuMs"], default=None)
+    host_ = max((k for k in kids if k["cls"] == "language host"), key=lambda k: k["lastSeenMs"] - k["startMs"], default=None)
     provs = [k for k in kids if k["cls"] == "kubernetes provider"]
     stack_pre = next((v.get("pre") for (t, n), v in steps.items() if t == "pulumi:pulumi:Stack"), None)
     print(f"## profile of {p['stackName']}: N = {p['n']}, program {p['program']}, parallel {p['parallel']}, waitForReady {p['waitForReady']}, started {p['startedAt']}")
@@ -184,6 +233,42 @@ def profile(file):
     rows.append((p["upMs"], "`stack.up()` returned (after the CLI exits, the Automation API runs `pulumi stack output` and `stack history`)"))
     for t, what in sorted(rows):
         print(f"| {t/1000:.2f} | {what} |")
+
+    # phases of the `up`, from the engine's debug messages, the steps and the processes
+    diag = [e for e in ev if e["kind"] == "diagnosticEvent"]
+    running = next((e["t"] for e in diag if e["message"].startswith("Running program")), None)
+    regs = [e["t"] for e in diag if e["message"].startswith("Registering resource:")]
+    after_run = [t for t in regs if running is not None and t > running]
+    kfc = [v for (t, n), v in steps.items() if n.endswith("-kubefedcluster")]
+    prov_steps = [v for (t, n), v in steps.items() if t == "pulumi:providers:kubernetes" and n != "host"]
+    phases = []
+    if up_cli: phases.append(("CLI start (`pulumi up` process spawned by the Automation API)", 0, up_cli["startMs"]))
+    if up_cli and prelude is not None: phases.append(("CLI/engine start until the update begins (prelude event)", up_cli["startMs"], prelude))
+    # The SDK registers the Stack before it loads the program; the program's first registration is
+    # the host provider, whose plugin process the engine starts at once. (Debug messages of the
+    # program are not used as marks: ts-node compiles synchronously and holds them back.)
+    first_own = min(([provs[0]["startMs"]] if provs else []) + after_run[:1]) if (provs or after_run) else None
+    if stack_pre is not None: phases.append(("language host, node, @pulumi/pulumi loaded, Stack registered", prelude, stack_pre))
+    if stack_pre is not None and first_own is not None: phases.append(("program compiled and loaded until its first own registration (for .ts: ts-node type-check + compile)", stack_pre, first_own))
+    if after_run: phases.append(("program registers every resource (first → last RegisterResource)", first_own, max(after_run)))
+    if provs: phases.append((f"kubernetes provider plugins started one after the other ({len(provs)}: first → last process start)", provs[0]["startMs"], provs[-1]["startMs"]))
+    if prov_steps and kfc: phases.append(("member steps: first member provider step → last KubeFedCluster created (step start)", min(v["pre"] for v in prov_steps), max(v["pre"] for v in kfc)))
+    if kfc: phases.append(("waiting for KubeFed: last KubeFedCluster step start → last KubeFedCluster step end (waitForReady)", max(v["pre"] for v in kfc), max(v.get("out", v["pre"]) for v in kfc)))
+    if kfc and summary is not None: phases.append(("component outputs, engine finishes (last KubeFedCluster done → summary event)", max(v.get("out", v["pre"]) for v in kfc), summary))
+    if summary is not None: phases.append(("CLI exit + Automation API `stack output` ×2, `stack history` (→ `stack.up()` returns)", summary, p["upMs"]))
+    print("\nPhases (s; they overlap where noted):\n")
+    print("| phase | from | to | duration |")
+    print("|---|---:|---:|---:|")
+    for what, a, b in phases:
+        print(f"| {what} | {a/1000:.2f} | {b/1000:.2f} | **{(b - a)/1000:.2f}** |")
+    if provs:
+        gaps = [provs[i]["startMs"] - provs[i - 1]["startMs"] for i in range(1, len(provs))]
+        if gaps:
+            print(f"\nProvider process starts {statistics.median(gaps):.0f} ms apart (median; min {min(gaps):.0f}, max {max(gaps):.0f}); CPU per provider process {statistics.median([k['cpuMs'] for k in provs])/1000:.2f} s (median)")
+    ready_list = sorted(t_ready.values())
+    if kfc and ready_list:
+        created = sorted(v["pre"] for v in kfc)
+        print(f"KubeFedClusters created between {created[0]/1000:.1f} and {created[-1]/1000:.1f} s; Ready (lastTransitionTime, whole seconds) at " + ", ".join(f"{t/1000:.1f}" for t in ready_list) + " s")
 
     # per member: step start/end per kind
     members = defaultdict(dict)
