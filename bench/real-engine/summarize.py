@@ -149,6 +149,8 @@ def plot(allrows):
         ax.errorbar(ns, med, yerr=[lo, hi], fmt=style, capsize=3, label=label)
     styles = iter(["o-", "s-", "o--", "s--", "D-.", "^:"])
     for v, rows in allrows.items():
+        if len(rows) < 3:
+            continue  # experiments at one or two N: in the tables only
         short = v.replace("TypeScript (ts-node), ", "").replace("health check every ", "KubeFed health check ")
         series(ax1, [(r[0], r[1]) for r in rows], f"pulumi up ({short})", next(styles))
         series(ax1, [(r[0], r[2]) for r in rows], f"kubefedctl join × N → all Ready ({short.split(', ')[-1]})", next(styles))
@@ -328,7 +330,7 @@ def profile(file):
         ax1.set_yticks(range(len(ms_)), ms_)
         ax1.invert_yaxis()
         ax1.set_title(f"`pulumi up`, N = {p['n']} (program: {p['program']}, parallel: {p['parallel'] or 'default'}): steps per member (bars: engine step start → end)")
-        ax1.legend(fontsize=7, loc="lower right")
+        ax1.legend(fontsize=7, loc="upper left")
         ax1.grid(True, axis="x", alpha=0.3)
         classes = sorted({c for x in ser for c in x["cpuMs"]}, key=lambda c: -s["cpuMsByClass"].get(c, 0))
         ts = [x["t"] / 1000 for x in ser]
