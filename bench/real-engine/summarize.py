@@ -1,5 +1,5 @@
 """Tables (Markdown) and plots from what bench/real-engine.ts writes.
-   bench/.venv/bin/python bench/real-engine/summarize.py [--plot docs/real-engine.png] [--title T] bench/.build/real-engine*.jsonl
+   bench/.venv/bin/python bench/real-engine/summarize.py [--plot docs/real-engine.png] [--title T] [--skip-previews-of PREFIX,...] bench/.build/real-engine*.jsonl
        the tables of parts 2-4 (one line per (N, run) in the JSON lines files) and the plot of time against N
    bench/.venv/bin/python bench/real-engine/summarize.py --profile bench/.build/profile-<stack>.json [--plot docs/real-engine-profile.png]
        the breakdown of one profiled `pulumi up` (--profile), and its timeline"""
@@ -18,6 +18,8 @@ def option(name, default=None):
 PLOT = option("--plot")
 TITLE = option("--title", "Real engine, local clusters, 2 cores")
 PROFILE = option("--profile")
+# runs (by --prefix) whose preview times are not to be used, e.g. timed by an older driver
+SKIP_PREVIEWS = set((option("--skip-previews-of", "") or "").split(",")) - {""}
 
 
 def ms(xs):
@@ -84,8 +86,9 @@ def table(by):
         up = [ready_ms(r["component"]) for r in rs]
         kf = [r["kubefedctl"]["readyMs"] for r in rs if "kubefedctl" in r]
         ratio = [ready_ms(r["component"]) / r["kubefedctl"]["readyMs"] for r in rs if "kubefedctl" in r]
-        p0 = [r["component"]["previewNoChangeMs"] for r in rs if "previewNoChangeMs" in r["component"]]
-        p1 = [r["component"]["previewOneMemberMs"] for r in rs if "previewOneMemberMs" in r["component"]]
+        timed = [r for r in rs if r.get("prefix") not in SKIP_PREVIEWS]
+        p0 = [r["component"]["previewNoChangeMs"] for r in timed if "previewNoChangeMs" in r["component"]]
+        p1 = [r["component"]["previewOneMemberMs"] for r in timed if "previewOneMemberMs" in r["component"]]
         loads = [float(r["loadBefore"].split()[0]) for r in rs]
         oth = [o for o in (others(r["component"]) for r in rs) if o is not None]
         print(f"| {n} | {len(rs)} | {ms(up)} | {ms(kf) if kf else '–'} | {f'{statistics.median(ratio):.2f} ({min(ratio):.2f}–{max(ratio):.2f})' if ratio else '–'} "
