@@ -309,6 +309,12 @@ def profile(file):
         dt = [busy[i][0] - (busy[i - 1][0] if i else 0) for i in range(len(busy))]
         sat = sum(d for (t, b), d in zip(busy, dt) if d and b / d >= 1.8)
         print(f"\nTime with both cores saturated (≥ 1.8 cores busy in a {s['intervalMs']} ms sample): {sat/1000:.1f} s of {s['windowMs']/1000:.1f} s")
+        kfc_pre = [v["pre"] for (t, n), v in steps.items() if n.endswith("-kubefedcluster")]
+        if kfc_pre:
+            end = max(kfc_pre)
+            work = [(b, d) for (t, b), d in zip(busy, dt) if t <= end]
+            print(f"Work phase (0 → last KubeFedCluster created, {end/1000:.1f} s): {sum(b for b, _ in work)/end:.2f} cores busy on average, "
+                  f"both saturated {sum(d for b, d in work if d and b / d >= 1.8)/1000:.1f} s")
 
     if PLOT:
         import matplotlib
