@@ -4,8 +4,9 @@
 //        [--profile]
 // Per N and run: (A) `pulumi up` of bench/real-engine/program from scratch (N members, waitForReady)
 // while sampling /proc (CPU time and RSS per process class, bench/real-engine/procs.ts); a no-change
-// `pulumi preview`; a preview with one member's replicas changed (engine steps per resource
-// counted from the engine events); destroy + stack rm. (B) `kubefedctl join` of N members one after
+// `pulumi preview`, a preview with one member's replicas changed, and a no-change one again (each
+// timed without engine events, then repeated untimed to record the engine's step per resource);
+// destroy + stack rm. (B) `kubefedctl join` of N members one after
 // the other, then polling kubectl until every KubeFedCluster is Ready; cleanup by deleting exactly
 // the objects the join created (NOT `kubefedctl unjoin`: it deletes kube-federation-system in the
 // member, which others share). Only bench names: ConfigMap bench-kubefed-config, hosts "bench" /
