@@ -13,6 +13,10 @@ rm -rf "$BUILD/src" "$BUILD/bench" "$BUILD/tests"
 npx tsc -p bench/tsconfig.json
 mkdir -p "$BUILD/tests/helpers"
 cp -r tests/helpers/fixtures "$BUILD/tests/helpers/"   # read by fixtureKubeconfig() beside mocks.js
+# tests/helpers/e2e.ts, compiled to $BUILD/tests/helpers/, takes $BUILD for the repository (two levels
+# up): give it an e2e/env.sh there that runs the real one (which then finds this checkout's .e2e/).
+mkdir -p "$BUILD/e2e"
+printf '#!/usr/bin/env bash\n# written by bench/run.sh: the compiled tests/helpers/e2e.js looks for e2e/env.sh here\nexec bash "%s/e2e/env.sh" "$@"\n' "$PWD" >"$BUILD/e2e/env.sh"
 
 if [[ $# -gt 0 ]]; then
     part=$1; shift

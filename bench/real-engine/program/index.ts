@@ -19,7 +19,8 @@ const federation = new KubefedFederation(
         configMapName: "bench-kubefed-config",
         kubeconfigSecretName: "bench-kubefed-kubeconfig",
         hostClusterName: "bench",
-        waitForReady: true,
+        // bench/real-engine.ts --no-wait sets it to false (then it polls for Ready itself).
+        waitForReady: config.getBoolean("waitForReady") ?? true,
     },
     { provider: host },
 );
