@@ -38,6 +38,9 @@ const federation = new KubefedFederation(
             labels: config.getObject<Record<string, string>>(`${name}Labels`),
         })),
         waitForReady: config.getBoolean("waitForReady") ?? true,
+        // Optional: names of this stack's federation document, when several stacks share a host.
+        configMapName: config.get("configMapName"),
+        kubeconfigSecretName: config.get("kubeconfigSecretName"),
         // Optional: a member removed from `members` keeps running its workloads, unmanaged.
         orphanWorkloadsOnUnjoin: config.getBoolean("orphanWorkloadsOnUnjoin"),
         workloads: workload && [
