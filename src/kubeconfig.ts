@@ -38,15 +38,21 @@ const validateShape = new Ajv({ allErrors: true, strict: false }).compile(kubeco
 
 interface Kubeconfig {
     "current-context"?: string;
-    clusters: { name: string; cluster: { server: string; "certificate-authority-data"?: string } }[];
-    contexts: { name: string; context: { cluster: string } }[];
+    clusters: { name: string; cluster: { server: string; "certificate-authority-data"?: string; "insecure-skip-tls-verify"?: boolean; "proxy-url"?: string } }[];
+    contexts: { name: string; context: { cluster: string; user?: string } }[];
+    users?: { name: string; user?: { token?: string } }[];
 }
 
-/**
- * Finds the API server and CA of `context` (default: the current-context) in a kubeconfig.
- * Throws an Error whose message says what is wrong with the kubeconfig.
- */
-export function resolveContext(kubeconfigText: string, context?: string): ContextEndpoint {
+/** A context of a kubeconfig, found: its name, its entry and its cluster's entry, with the whole kubeconfig. */
+interface FoundContext {
+    config: Kubeconfig;
+    name: string;
+    context: Kubeconfig["contexts"][number]["context"];
+    cluster: Kubeconfig["clusters"][number]["cluster"];
+}
+
+/** Parses a kubeconfig and finds `context` (default: the current-context) and its cluster; throws what is wrong. */
+function findContext(kubeconfigText: string, context?: string): FoundContext {
     let doc: unknown;
     try {
         doc = yaml.load(kubeconfigText);
@@ -71,12 +77,22 @@ export function resolveContext(kubeconfigText: string, context?: string): Contex
     if (!cluster) {
         throw new Error(`kubeconfig context "${contextName}" names cluster "${ctx.context.cluster}", which the kubeconfig does not define`);
     }
-    const caData = cluster.cluster["certificate-authority-data"];
-    return {
-        context: contextName,
-        server: cluster.cluster.server,
-        caPem: caData ? Buffer.from(caData, "base64").toString("utf8") : undefined,
-    };
+    return { config, name: contextName, context: ctx.context, cluster: cluster.cluster };
+}
+
+/** PEM of a cluster entry's inline CA, if any. */
+function inlineCA(cluster: FoundContext["cluster"]): string | undefined {
+    const caData = cluster["certificate-authority-data"];
+    return caData ? Buffer.from(caData, "base64").toString("utf8") : undefined;
+}
+
+/**
+ * Finds the API server and CA of `context` (default: the current-context) in a kubeconfig.
+ * Throws an Error whose message says what is wrong with the kubeconfig.
+ */
+export function resolveContext(kubeconfigText: string, context?: string): ContextEndpoint {
+    const found = findContext(kubeconfigText, context);
+    return { context: found.name, server: found.cluster.server, caPem: inlineCA(found.cluster) };
 }
 
 /** How the host's KubeFed reaches one member: a kubeconfig with the federation's own service-account token. */
@@ -114,23 +130,16 @@ export function renderMemberKubeconfig(access: MemberAccess): string {
 
 /** Reads back a kubeconfig that `renderMemberKubeconfig` wrote: the inverse, for the host's stored copy. */
 export function readMemberKubeconfig(kubeconfigText: string): MemberAccess {
-    const { context, server, caPem } = resolveContext(kubeconfigText);
-    const config = yaml.load(kubeconfigText) as {
-        clusters: { cluster: { "insecure-skip-tls-verify"?: boolean; "proxy-url"?: string } }[];
-        users?: { name: string; user?: { token?: string } }[];
-        contexts: { name: string; context: { cluster: string; user?: string } }[];
-    };
-    const ctx = config.contexts.find((c) => c.name === context)!;
-    const token = config.users?.find((u) => u.name === ctx.context.user)?.user?.token;
+    const { config, name, context, cluster } = findContext(kubeconfigText);
+    const token = config.users?.find((u) => u.name === context.user)?.user?.token;
     if (!token) {
-        throw new Error(`kubeconfig context "${context}" has no user with a token`);
+        throw new Error(`kubeconfig context "${name}" has no user with a token`);
     }
-    const cluster = config.clusters.find((c) => (c as { name?: string }).name === ctx.context.cluster)!.cluster;
     return {
-        clusterName: ctx.context.cluster,
-        userName: ctx.context.user!,
-        server,
-        caPem,
+        clusterName: context.cluster,
+        userName: context.user!,
+        server: cluster.server,
+        caPem: inlineCA(cluster),
         token,
         proxyURL: cluster["proxy-url"],
         insecureSkipTLSVerify: cluster["insecure-skip-tls-verify"] === true,
