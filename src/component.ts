@@ -44,9 +44,13 @@ function mapKnown<T, U>(value: Known<T>, f: (t: T) => U): Known<U> {
     return pulumi.Output.isInstance(value) ? value.apply(f) : f(value as T);
 }
 
-/** A hook argument's value: secrets reach hooks as outputs. */
-async function revealed(value: unknown): Promise<unknown> {
-    return pulumi.Output.isInstance(value) ? new Promise((resolve) => value.apply(resolve)) : value;
+/**
+ * The value of an input, whether an output or not (the provider's inputs, hook arguments, where
+ * secrets arrive as outputs). `promise()` is the SDK's own way to read an output's value, known or
+ * not; `apply` would never run for an unknown value.
+ */
+export async function valueOf<T>(value: pulumi.Input<T> | undefined): Promise<T | undefined> {
+    return pulumi.Output.isInstance(value) ? (value as unknown as { promise(): Promise<T> }).promise() : (value as T | undefined);
 }
 
 /** One joined member, as the federation-wide objects need it. */
@@ -234,11 +238,11 @@ export class KubefedFederation extends pulumi.ComponentResource {
         // (other languages) only that context reaches the engine's log.
         const info = AsyncResource.bind((message: string) => pulumi.log.info(message, this));
         const release = new pulumi.ResourceHook(`${name}-release-departing-workloads`, async ({ oldInputs }) => {
-            const data = (await revealed(oldInputs?.data)) as { [key: string]: unknown } | undefined;
+            const data = await valueOf<{ [key: string]: pulumi.Input<string> }>(oldInputs?.data);
             for (const departing of departingMembers(data, memberNames)) {
                 let objects: string[];
                 try {
-                    const access = readMemberKubeconfig(fromBase64((await revealed(data![kubeconfigSecretKey(departing)])) as string));
+                    const access = readMemberKubeconfig(fromBase64((await valueOf(data![kubeconfigSecretKey(departing)]))!));
                     objects = await releaseWorkloads(kubeApi(access), departing, settings);
                 } catch (e) {
                     throw new Error(

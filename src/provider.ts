@@ -6,16 +6,9 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as provider from "@pulumi/pulumi/provider";
 import { KubefedFederationArgs } from "./args";
-import { KubefedFederation, KUBEFED_FEDERATION_TYPE } from "./component";
+import { KubefedFederation, KUBEFED_FEDERATION_TYPE, valueOf } from "./component";
 
 const PACKAGE_ROOT = path.join(__dirname, "..");
-
-/** The value of an input the component needs plain; the engine may send it as an output. */
-async function plain<T>(value: pulumi.Input<T> | undefined): Promise<T | undefined> {
-    // `promise()` is the SDK's own way to read an output's value, known or not; `apply` would
-    // never run for an unknown value.
-    return pulumi.Output.isInstance(value) ? ((value as unknown as { promise(): Promise<T> }).promise()) : (value as T | undefined);
-}
 
 interface SchemaProperty {
     plain?: boolean;
@@ -35,11 +28,11 @@ async function plainWhereSchemaSays(value: Record<string, unknown>, properties: 
             result[key] = input;
             continue;
         }
-        const plainValue = await plain(input);
+        const plainValue = await valueOf(input);
         const itemType = property.items?.$ref?.replace("#/types/", "");
         result[key] =
             itemType && Array.isArray(plainValue)
-                ? await Promise.all(plainValue.map(async (item) => plainWhereSchemaSays(await plain(item), schema.types[itemType].properties, schema)))
+                ? await Promise.all(plainValue.map(async (item) => plainWhereSchemaSays(await valueOf(item), schema.types[itemType].properties, schema)))
                 : plainValue;
     }
     return result;
