@@ -64,25 +64,25 @@ export async function releaseWorkloads(api: KubeApi, memberName: string, setting
     await untilDenied(api, namespaced ? settings.kubefedNamespace : undefined, options);
 
     const released: string[] = [];
-    const unlabel = { metadata: { labels: { [MANAGED_LABEL]: null } } };
-    if (!namespaced) {
-        const namespaces = await api.request<List>("GET", `/api/v1/namespaces?${MANAGED_SELECTOR}`);
-        for (const { metadata } of namespaces.items) {
-            await api.request("PATCH", `/api/v1/namespaces/${metadata.name}`, unlabel);
-            released.push(`namespace ${metadata.name}`);
+    /** Removes the label from every object the list at `listPath` finds; `pathOf` names one object. */
+    const unlabelAll = async (kind: string, listPath: string, pathOf: (m: ObjectName) => string) => {
+        const list = await api.request<{ items: { metadata: ObjectName }[] }>("GET", `${listPath}?${MANAGED_SELECTOR}`);
+        for (const { metadata } of list.items) {
+            await api.request("PATCH", pathOf(metadata), { metadata: { labels: { [MANAGED_LABEL]: null } } });
+            released.push(`${kind} ${metadata.namespace ? `${metadata.namespace}/` : ""}${metadata.name}`);
         }
+    };
+    if (!namespaced) {
+        await unlabelAll("namespace", "/api/v1/namespaces", (m) => `/api/v1/namespaces/${m.name}`);
     }
     const scope = namespaced ? `/namespaces/${settings.kubefedNamespace}` : "";
-    const deployments = await api.request<List>("GET", `/apis/apps/v1${scope}/deployments?${MANAGED_SELECTOR}`);
-    for (const { metadata } of deployments.items) {
-        await api.request("PATCH", `/apis/apps/v1/namespaces/${metadata.namespace}/deployments/${metadata.name}`, unlabel);
-        released.push(`deployment ${metadata.namespace}/${metadata.name}`);
-    }
+    await unlabelAll("deployment", `/apis/apps/v1${scope}/deployments`, (m) => `/apis/apps/v1/namespaces/${m.namespace}/deployments/${m.name}`);
     return released;
 }
 
-interface List {
-    items: { metadata: { name: string; namespace?: string } }[];
+interface ObjectName {
+    name: string;
+    namespace?: string;
 }
 
 /** Polls a SelfSubjectAccessReview until KubeFed's service account may no longer update Deployments. */
