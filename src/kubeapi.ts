@@ -6,8 +6,6 @@ import * as https from "https";
 import { MemberAccess } from "./kubeconfig";
 
 export interface KubeApi {
-    /** The server, for messages. */
-    readonly server: string;
     /** Sends a request; resolves with the parsed JSON body of a 2xx answer, rejects on anything else. */
     request<T = any>(method: "GET" | "POST" | "PATCH", path: string, body?: unknown): Promise<T>;
 }
@@ -21,7 +19,6 @@ export function kubeApi(access: Pick<MemberAccess, "server" | "caPem" | "token" 
     }
     const agent = new https.Agent({ ca: access.caPem, rejectUnauthorized: !access.insecureSkipTLSVerify });
     return {
-        server: access.server,
         request<T>(method: string, path: string, body?: unknown): Promise<T> {
             const url = new URL(path, access.server);
             const payload = body === undefined ? undefined : JSON.stringify(body);
