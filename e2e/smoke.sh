@@ -23,6 +23,15 @@ M="kubectl --kubeconfig $KCFG/member1.yaml --request-timeout=20s"
 pass=0 fail=0
 ok() { echo "PASS: $*"; pass=$((pass + 1)); }
 ko() { echo "FAIL: $*"; fail=$((fail + 1)); }
+# Polls KubeFedCluster $1 for up to 60 s; sets $ready to its Ready status, succeeds when True.
+wait_ready() {
+  ready=""
+  for _ in $(seq 1 60); do
+    ready=$($H -n $NS get kubefedcluster "$1" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null || true)
+    [ "$ready" = True ] && return 0; sleep 1
+  done
+  return 1
+}
 
 cleanup() {
   if $H -n $NS get kubefedcluster smoke-member2 >/dev/null 2>&1; then
@@ -76,12 +85,7 @@ spec:
   caBundle: $(kubectl --kubeconfig "$KCFG/member1.yaml" config view --minify --raw -o jsonpath='{.clusters[0].cluster.certificate-authority-data}')
   secretRef: {name: smoke-member1-token}
 EOF
-ready=""
-for _ in $(seq 1 60); do
-  ready=$($H -n $NS get kubefedcluster smoke-member1 -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null || true)
-  [ "$ready" = True ] && break; sleep 1
-done
-if [ "$ready" = True ]; then ok "KubeFedCluster smoke-member1 Ready"; else ko "KubeFedCluster smoke-member1 not Ready ($ready)"; fi
+if wait_ready smoke-member1; then ok "KubeFedCluster smoke-member1 Ready"; else ko "KubeFedCluster smoke-member1 not Ready ($ready)"; fi
 
 # Place on every KubeFedCluster that points at member1 (a federation joined by
 # the tests or the demo may hold member1 under another name: KubeFed would
@@ -116,12 +120,7 @@ if [ "$got" = world ]; then ok "FederatedConfigMap propagated to member1"; else 
 # federation that holds member2 under its own name), with the combined kubeconfig
 if kubefedctl join smoke-member2 --kubeconfig "$KCFG/all.yaml" --cluster-context member2 --host-cluster-context host \
      --kubefed-namespace $NS >/dev/null 2>&1; then
-  ready=""
-  for _ in $(seq 1 60); do
-    ready=$($H -n $NS get kubefedcluster smoke-member2 -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null || true)
-    [ "$ready" = True ] && break; sleep 1
-  done
-  if [ "$ready" = True ]; then ok "kubefedctl join member2 (as smoke-member2): Ready"; else ko "kubefedctl join member2: not Ready ($ready)"; fi
+  if wait_ready smoke-member2; then ok "kubefedctl join member2 (as smoke-member2): Ready"; else ko "kubefedctl join member2: not Ready ($ready)"; fi
 else
   ko "kubefedctl join member2 failed"
 fi
