@@ -196,6 +196,11 @@ export async function upAndReadOutputs(stack: Stack): Promise<{ clusterNames: st
     return { clusterNames: outputs.clusterNames.value, clusters: outputs.clusters.value };
 }
 
+/** The names of the KubeFedClusters on the host, sorted. */
+export function kubeFedClusterNames(): string[] {
+    return kubectlJSON("host", ["get", "kubefedclusters.core.kubefed.io", "-n", environment().kubefedNamespace]).items.map((c: any) => c.metadata.name).sort();
+}
+
 export function kubeFedClusterReady(name: string): boolean {
     const cluster = kubectlJSON("host", ["get", "kubefedclusters.core.kubefed.io", name, "-n", environment().kubefedNamespace]);
     return (cluster.status?.conditions ?? []).some((c: any) => c.type === "Ready" && c.status === "True");
