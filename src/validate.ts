@@ -26,7 +26,7 @@ export type MemberSpec = Omit<MemberClusterArgs, "labels" | "replicas" | "disabl
     disabledTLSValidations: string[];
 };
 
-/** A workload after validation; `clusters` and `clusterSelector` copied. */
+/** A workload after validation: the args as given (validation changes nothing in them). */
 export type WorkloadSpec = FederatedDeploymentArgs;
 
 export interface ValidatedFederation {
