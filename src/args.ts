@@ -79,6 +79,18 @@ export interface KubefedFederationArgs {
     scope?: string;
     /** Wait until the KubeFed controller reports each KubeFedCluster Ready; default false. */
     waitForReady?: boolean;
+    /**
+     * With `waitForReady`: how long to wait for a KubeFedCluster to become Ready before the update
+     * fails, naming the member; default 120.
+     * @integer
+     */
+    readyTimeoutSeconds?: number;
+    /**
+     * How long to wait for KubeFed to process a change of a federated Namespace or Deployment
+     * (members that are not Ready are skipped and named in a warning); default 90.
+     * @integer
+     */
+    propagationTimeoutSeconds?: number;
     /** Deployments the federation runs on its members. */
     workloads?: FederatedDeploymentArgs[];
     /**

@@ -9,9 +9,11 @@ import { caBundleBase64, MemberEndpoint, resolveMemberEndpoint } from "./endpoin
 import { federationConfigMap, kubeconfigSecret, kubeconfigSecretData, kubeconfigSecretKey, renderFederationDocument } from "./federation";
 import { hostJoinObjects, memberAccess, memberJoinObjects, TOKEN_KEY } from "./join";
 import { kubeApi } from "./kubeapi";
+import { LegacyAliases, MemberPart, names } from "./names";
 import { MemberAccess, readMemberKubeconfig } from "./kubeconfig";
 import { fromBase64, KubernetesObject } from "./objects";
 import { departingMembers, placedOn, releaseWorkloads } from "./orphan";
+import { FederatedStatus, propagationWarning } from "./propagation";
 import { FederationSettings, MemberSpec, validateFederationArgs, WorkloadSpec } from "./validate";
 import { deploymentTemplate, federatedDeployment, federatedNamespace, placedMembers, replicaSchedulingPreference } from "./workloads";
 
@@ -31,9 +33,9 @@ const RESOURCE_CLASSES: { [apiVersionKind: string]: ResourceClass } = {
     "rbac.authorization.k8s.io/v1/RoleBinding": k8s.rbac.v1.RoleBinding,
 };
 
-/** `ClusterRoleBinding` → `cluster-role-binding`, for logical resource names. */
-function kebab(kind: string): string {
-    return kind.replace(/([a-z])([A-Z])/g, "$1-$2").toLowerCase();
+/** `ClusterRoleBinding` → `cluster-role-binding`, the part of a logical name that says which RBAC object it is. */
+function kebab(kind: string): MemberPart {
+    return kind.replace(/([a-z])([A-Z])/g, "$1-$2").toLowerCase() as MemberPart;
 }
 
 /** A value known now (from plain inputs), or only at deploy time. */
@@ -79,7 +81,12 @@ export class KubefedFederation extends pulumi.ComponentResource {
         // No args here: component inputs are stored in state, and these hold credentials.
         super(KUBEFED_FEDERATION_TYPE, name, {}, opts);
 
-        const joined = members.map((member) => this.joinMember(name, member, settings));
+        const aliases = new LegacyAliases(name, {
+            members: members.map((m) => m.name),
+            memberParts: ["namespace", "service-account", "token", "host-token", "kubefedcluster", ...memberJoinObjects({ name: "", labels: {}, disabledTLSValidations: [] }, settings).rbac.map((o) => kebab(o.kind))],
+            workloads,
+        });
+        const joined = members.map((member) => this.joinMember(name, member, settings, aliases));
 
         const render = (endpoints: MemberEndpoint[]) =>
             renderFederationDocument(
@@ -93,20 +100,23 @@ export class KubefedFederation extends pulumi.ComponentResource {
             );
         const endpoints = joined.map((j) => j.endpoint);
         const document = endpoints.some((e) => pulumi.Output.isInstance(e)) ? pulumi.all(endpoints).apply(render) : render(endpoints as MemberEndpoint[]);
-        this.register(`${name}-config`, federationConfigMap(settings, document));
+        this.register(names.config(name), federationConfigMap(settings, document));
 
         const orphaning = settings.orphanWorkloadsOnUnjoin ? this.orphaningHooks(name, members, settings) : undefined;
         const kubeconfigs = pulumi.secret(pulumi.all(joined.map((j) => j.access)).apply(kubeconfigSecretData));
-        const kubeconfigSecretResource = this.register(`${name}-kubeconfig`, kubeconfigSecret(settings, kubeconfigs), {
+        const kubeconfigSecretResource = this.register(names.kubeconfig(name), kubeconfigSecret(settings, kubeconfigs), {
             additionalSecretOutputs: ["data", "stringData"],
             hooks: orphaning && { beforeUpdate: [orphaning.release] },
         });
 
-        this.registerWorkloads(name, workloads, joined, {
-            // After the Secret: with orphanWorkloadsOnUnjoin, its update releases departing members before any placement changes.
-            dependsOn: [kubeconfigSecretResource],
-            hooks: orphaning && { beforeUpdate: [orphaning.guard] },
-        });
+        if (workloads.length > 0) {
+            const report = this.propagationReport(name);
+            this.registerWorkloads(name, workloads, joined, settings, aliases, {
+                // After the Secret: with orphanWorkloadsOnUnjoin, its update releases departing members before any placement changes.
+                dependsOn: [kubeconfigSecretResource],
+                hooks: { beforeUpdate: orphaning ? [orphaning.guard] : [], afterCreate: [report], afterUpdate: [report] },
+            });
+        }
 
         this.clusterNames = pulumi.output(members.map((m) => m.name));
         this.clusters = pulumi
@@ -125,10 +135,10 @@ export class KubefedFederation extends pulumi.ComponentResource {
     }
 
     /** Registers one member's join: its objects in the member, then its objects on the host. */
-    private joinMember(name: string, member: MemberSpec, settings: FederationSettings): JoinedMember {
-        const prefix = `${name}-${member.name}`;
+    private joinMember(name: string, member: MemberSpec, settings: FederationSettings, aliases: LegacyAliases): JoinedMember {
+        const logical = (part: MemberPart) => ({ name: names.member(name, member.name, part), aliases: aliases.member(member.name, part) });
         const provider = new k8s.Provider(
-            prefix,
+            names.memberProvider(name, member.name),
             {
                 kubeconfig: pulumi.secret(member.kubeconfig),
                 context: member.context,
@@ -150,15 +160,16 @@ export class KubefedFederation extends pulumi.ComponentResource {
         const inMember = memberJoinObjects(member, settings);
         // NamespacePatch (server-side apply) creates the namespace when absent and leaves it, and any
         // other owner's fields, alone when present: a host that joins itself keeps its KubeFed namespace.
-        const namespace = new k8s.core.v1.NamespacePatch(`${prefix}-namespace`, { metadata: inMember.namespace.metadata }, { parent: this, provider });
+        const namespaceName = logical("namespace");
+        const namespace = new k8s.core.v1.NamespacePatch(namespaceName.name, { metadata: inMember.namespace.metadata }, { parent: this, provider, aliases: namespaceName.aliases });
         const memberOpts = { provider, dependsOn: [namespace] };
-        const serviceAccount = this.register(`${prefix}-service-account`, inMember.serviceAccount, memberOpts);
-        const tokenSecret = this.register(`${prefix}-token`, inMember.tokenSecret, {
+        const serviceAccount = this.register(logical("service-account"), inMember.serviceAccount, memberOpts);
+        const tokenSecret = this.register(logical("token"), inMember.tokenSecret, {
             ...memberOpts,
             dependsOn: [serviceAccount],
             additionalSecretOutputs: ["data", "stringData"],
         });
-        const rbac = inMember.rbac.map((object) => this.register(`${prefix}-${kebab(object.kind)}`, object, { ...memberOpts, dependsOn: [serviceAccount] }));
+        const rbac = inMember.rbac.map((object) => this.register(logical(kebab(object.kind)), object, { ...memberOpts, dependsOn: [serviceAccount] }));
 
         const tokenBase64 = pulumi.secret(
             (tokenSecret as k8s.core.v1.Secret).data.apply((data) => {
@@ -175,9 +186,9 @@ export class KubefedFederation extends pulumi.ComponentResource {
             caBundleBase64: mapKnown(endpoint, caBundleBase64),
             waitForReady: settings.waitForReady,
         });
-        const hostTokenSecret = this.register(`${prefix}-host-token`, onHost.tokenSecret, { additionalSecretOutputs: ["data", "stringData"] });
+        const hostTokenSecret = this.register(logical("host-token"), onHost.tokenSecret, { additionalSecretOutputs: ["data", "stringData"] });
         // The controller reads the token through secretRef and needs the member's RBAC to be Ready.
-        const kubeFedCluster = this.register(`${prefix}-kubefedcluster`, { ...onHost.kubeFedCluster, status: undefined }, { dependsOn: [hostTokenSecret, ...rbac] });
+        const kubeFedCluster = this.register(logical("kubefedcluster"), { ...onHost.kubeFedCluster, status: undefined }, { dependsOn: [hostTokenSecret, ...rbac] });
 
         return {
             spec: member,
@@ -191,37 +202,62 @@ export class KubefedFederation extends pulumi.ComponentResource {
 
     /**
      * Registers the federated workloads on the host: per namespace the namespace and its
-     * FederatedNamespace, per workload its FederatedDeployment (and ReplicaSchedulingPreference).
-     * Each depends on the KubeFedClusters it is placed on; a member's removal is thus an update
-     * of the placements, which waits for KubeFed to delete the workload from the member, before
-     * the deletion of its KubeFedCluster and credentials. `opts` adds the kubeconfig Secret as a
-     * dependency and, with orphanWorkloadsOnUnjoin, the guard hook.
+     * FederatedNamespace (on every member: its placement never shrinks), per workload its
+     * ReplicaSchedulingPreference (active with totalReplicas, else inactive) and its
+     * FederatedDeployment, which depends on the preference and on the KubeFedClusters it is placed
+     * on. A member's removal is thus an update of the placements, which waits for KubeFed to delete
+     * the workload from the member, before the deletion of its KubeFedCluster and credentials.
+     * `opts` adds the kubeconfig Secret as a dependency, and the hooks.
      */
-    private registerWorkloads(name: string, workloads: WorkloadSpec[], joined: JoinedMember[], opts: { dependsOn: pulumi.Resource[]; hooks?: pulumi.ResourceHookBinding }): void {
+    private registerWorkloads(
+        name: string,
+        workloads: WorkloadSpec[],
+        joined: JoinedMember[],
+        settings: FederationSettings,
+        aliases: LegacyAliases,
+        opts: { dependsOn: pulumi.Resource[]; hooks: pulumi.ResourceHookBinding },
+    ): void {
         const members = joined.map((j) => j.spec);
         const kubeFedClusters = new Map(joined.map((j) => [j.spec.name, j.kubeFedCluster]));
         const kubeFedClustersOf = (placed: { name: string }[]) => placed.map((m) => kubeFedClusters.get(m.name)!);
         for (const namespace of [...new Set(workloads.map((w) => w.namespace))]) {
-            const inNamespace = workloads.filter((w) => w.namespace === namespace);
-            const placed = inNamespace.flatMap((w) => placedMembers(w, members));
-            const hostNamespace = new k8s.core.v1.NamespacePatch(`${name}-${namespace}-namespace`, { metadata: { name: namespace } }, { parent: this });
-            const fedNamespace = this.register(`${name}-${namespace}-federatednamespace`, federatedNamespace(namespace, placed.map((m) => m.name)), {
-                dependsOn: [...opts.dependsOn, hostNamespace, ...kubeFedClustersOf(placed)],
+            const namespaceName = names.namespace(name, namespace);
+            const hostNamespace = new k8s.core.v1.NamespacePatch(namespaceName, { metadata: { name: namespace } }, { parent: this, aliases: aliases.hostNamespace(namespace) });
+            const fedNamespace = this.register({ name: namespaceName, aliases: aliases.federatedNamespace(namespace) }, federatedNamespace(namespace, settings.federationName, settings), {
+                dependsOn: [...opts.dependsOn, hostNamespace, ...kubeFedClustersOf(members)],
                 hooks: opts.hooks,
             });
-            for (const workload of inNamespace) {
+            for (const workload of workloads.filter((w) => w.namespace === namespace)) {
                 const onMembers = placedMembers(workload, members);
+                const logicalName = names.workload(name, namespace, workload.name);
+                const dependsOn = [fedNamespace, ...kubeFedClustersOf(onMembers)];
+                const preference = this.register({ name: logicalName, aliases: aliases.scheduling(namespace, workload.name) }, replicaSchedulingPreference(workload, onMembers), {
+                    dependsOn,
+                    hooks: { beforeUpdate: opts.hooks.beforeUpdate },
+                });
                 const template = pulumi.output(workload.spec).apply(deploymentTemplate);
-                const deployment = this.register(`${name}-${namespace}-${workload.name}`, federatedDeployment(workload, onMembers, template), {
-                    dependsOn: [fedNamespace, ...kubeFedClustersOf(onMembers)],
+                this.register({ name: logicalName, aliases: aliases.federatedDeployment(namespace, workload.name) }, federatedDeployment(workload, onMembers, template, settings), {
+                    dependsOn: [...dependsOn, preference],
                     hooks: opts.hooks,
                 });
-                const preference = replicaSchedulingPreference(workload, onMembers);
-                if (preference) {
-                    this.register(`${name}-${namespace}-${workload.name}-scheduling`, preference, { dependsOn: [deployment], hooks: opts.hooks });
-                }
             }
         }
+    }
+
+    /**
+     * After a federated object's create or update (when KubeFed has processed it), a warning that
+     * names each member it is not yet propagated to and KubeFed's reason (see propagation.ts).
+     */
+    private propagationReport(name: string): pulumi.ResourceHook {
+        // Hooks are called back outside the program's async context (see orphaningHooks).
+        const warn = AsyncResource.bind((message: string) => pulumi.log.warn(message, this));
+        return new pulumi.ResourceHook(names.hook(name, "report-propagation"), ({ newInputs, newOutputs }) => {
+            const metadata = (newInputs?.metadata ?? {}) as { name?: string; namespace?: string };
+            const warning = propagationWarning(String(newInputs?.kind ?? "federated object"), `${metadata.namespace}/${metadata.name}`, newOutputs?.status as FederatedStatus | undefined);
+            if (warning) {
+                warn(warning);
+            }
+        });
     }
 
     /**
@@ -237,7 +273,7 @@ export class KubefedFederation extends pulumi.ComponentResource {
         // Hooks are called back outside the program's async context; in the provider plugin
         // (other languages) only that context reaches the engine's log.
         const info = AsyncResource.bind((message: string) => pulumi.log.info(message, this));
-        const release = new pulumi.ResourceHook(`${name}-release-departing-workloads`, async ({ oldInputs }) => {
+        const release = new pulumi.ResourceHook(names.hook(name, "release-departing-workloads"), async ({ oldInputs }) => {
             const data = await valueOf<{ [key: string]: pulumi.Input<string> }>(oldInputs?.data);
             for (const departing of departingMembers(data, memberNames)) {
                 let objects: string[];
@@ -254,7 +290,7 @@ export class KubefedFederation extends pulumi.ComponentResource {
                 info(`member "${departing}" leaves the federation; left running, no longer managed by KubeFed: ${objects.join(", ") || "nothing"}`);
             }
         });
-        const guard = new pulumi.ResourceHook(`${name}-keep-departing-workloads`, ({ oldInputs, name: resourceName }) => {
+        const guard = new pulumi.ResourceHook(names.hook(name, "keep-departing-workloads"), ({ oldInputs, name: resourceName }) => {
             const unreleased = placedOn(oldInputs).filter((m) => !memberNames.includes(m) && !released.has(m));
             if (unreleased.length > 0) {
                 throw new Error(
@@ -266,9 +302,13 @@ export class KubefedFederation extends pulumi.ComponentResource {
         return { release, guard };
     }
 
-    /** Registers a plain object as a child resource; fixed names mean delete before replace. */
-    private register(logicalName: string, object: KubernetesObject<unknown>, opts: pulumi.CustomResourceOptions = {}): pulumi.CustomResource {
+    /**
+     * Registers a plain object as a child resource, under its logical name (a string, or a name
+     * with the aliases of its earlier names; see names.ts); fixed names mean delete before replace.
+     */
+    private register(logical: string | { name: string; aliases: pulumi.Input<pulumi.Alias>[] }, object: KubernetesObject<unknown>, opts: pulumi.CustomResourceOptions = {}): pulumi.CustomResource {
+        const { name, aliases } = typeof logical === "string" ? { name: logical, aliases: [] } : logical;
         const resourceClass = RESOURCE_CLASSES[`${object.apiVersion}/${object.kind}`] ?? k8s.apiextensions.CustomResource;
-        return new resourceClass(logicalName, object, { ...opts, parent: this, deleteBeforeReplace: true });
+        return new resourceClass(name, object, { ...opts, parent: this, deleteBeforeReplace: true, ...(aliases.length > 0 ? { aliases } : {}) });
     }
 }

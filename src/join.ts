@@ -6,10 +6,13 @@ import { MemberAccess } from "./kubeconfig";
 import { fromBase64, KubernetesObject } from "./objects";
 import { memberRBAC } from "./rbac";
 import { FederationSettings, MemberSpec } from "./validate";
+import { FEDERATION_LABEL } from "./workloads";
 
 /** The member fields a join reads; all plain. */
 export type JoinMember = Pick<MemberSpec, "name" | "labels" | "disabledTLSValidations" | "proxyURL">;
 export type JoinSettings = Pick<FederationSettings, "hostClusterName" | "kubefedNamespace" | "scope">;
+/** What the host's objects also read: the federation's name labels its KubeFedClusters. */
+export type HostJoinSettings = JoinSettings & Pick<FederationSettings, "federationName" | "readyTimeoutSeconds">;
 
 export interface JoinNames {
     /** `<member>-<host>`, in the member's KubeFed namespace. */
@@ -93,7 +96,7 @@ export interface HostJoinObjects<V> {
 }
 
 /** What the join creates on the host. */
-export function hostJoinObjects<V>(member: JoinMember, settings: JoinSettings, values: HostJoinValues<V>): HostJoinObjects<V> {
+export function hostJoinObjects<V>(member: JoinMember, settings: HostJoinSettings, values: HostJoinValues<V>): HostJoinObjects<V> {
     const names = joinNames(member.name, settings);
     const namespace = settings.kubefedNamespace;
     const spec: Record<string, unknown> = {
@@ -109,12 +112,10 @@ export function hostJoinObjects<V>(member: JoinMember, settings: JoinSettings, v
     if (member.proxyURL) {
         spec.proxyURL = member.proxyURL;
     }
-    const metadata: KubernetesObject["metadata"] = { name: names.kubeFedCluster, namespace };
-    if (Object.keys(member.labels).length > 0) {
-        metadata.labels = member.labels;
-    }
+    // The federation label places the federation's FederatedNamespaces (workloads.ts).
+    const metadata: KubernetesObject["metadata"] = { name: names.kubeFedCluster, namespace, labels: { ...member.labels, [FEDERATION_LABEL]: settings.federationName } };
     if (values.waitForReady) {
-        metadata.annotations = { "pulumi.com/waitFor": WAIT_FOR_READY };
+        metadata.annotations = { "pulumi.com/waitFor": WAIT_FOR_READY, "pulumi.com/timeoutSeconds": String(settings.readyTimeoutSeconds) };
     }
     return {
         tokenSecret: {

@@ -5,6 +5,7 @@ import * as ipaddr from "ipaddr.js";
 import { FederatedDeploymentArgs, FederationScope, KubefedFederationArgs, MemberClusterArgs } from "./args";
 import { resolveContext } from "./kubeconfig";
 import { sortedBy } from "./objects";
+import { FEDERATION_LABEL, INACTIVE_PREFERENCE_SUFFIX, PlacementMember, placedMembers } from "./workloads";
 
 /** The federation-wide settings, defaults applied. */
 export interface FederationSettings {
@@ -16,6 +17,8 @@ export interface FederationSettings {
     kubeconfigSecretName: string;
     scope: FederationScope;
     waitForReady: boolean;
+    readyTimeoutSeconds: number;
+    propagationTimeoutSeconds: number;
     orphanWorkloadsOnUnjoin: boolean;
 }
 
@@ -46,6 +49,8 @@ export const DEFAULTS = {
     kubeconfigSecretName: "kubefed-kubeconfig",
     scope: "Cluster" as FederationScope,
     replicas: 1,
+    readyTimeoutSeconds: 120,
+    propagationTimeoutSeconds: 90,
 };
 
 /** Thrown for invalid args; `problems` holds one line per problem. */
@@ -210,7 +215,7 @@ function memberProblems(member: MemberClusterArgs, index: number, seen: Map<stri
     }
 
     for (const [key, value] of Object.entries(member.labels ?? {})) {
-        const problem = labelKeyProblem(key) ?? labelValueProblem(key, value);
+        const problem = labelKeyProblem(key) ?? labelValueProblem(key, value) ?? (key === FEDERATION_LABEL ? `label "${key}" is the component's own (it says which federation a KubeFedCluster belongs to)` : undefined);
         if (problem) {
             add(problem);
         }
@@ -237,7 +242,7 @@ function memberProblems(member: MemberClusterArgs, index: number, seen: Map<stri
 }
 
 /** The problems of one workload; each line names it. */
-function workloadProblems(workload: FederatedDeploymentArgs, index: number, memberNames: Set<string>, kubefedNamespace: string, seen: Set<string>): string[] {
+function workloadProblems(workload: FederatedDeploymentArgs, index: number, members: PlacementMember[], kubefedNamespace: string, seen: Set<string>): string[] {
     if (typeof workload !== "object" || workload === null) {
         return [`workloads[${index}]: must be an object with at least name, namespace and spec`];
     }
@@ -246,6 +251,8 @@ function workloadProblems(workload: FederatedDeploymentArgs, index: number, memb
     const add = (problem: string) => problems.push(`${who}: ${problem}`);
     if (!isDNS1123Subdomain(workload.name)) {
         add(`name ${JSON.stringify(workload.name)} is not a DNS-1123 subdomain`);
+    } else if (workload.name.endsWith(INACTIVE_PREFERENCE_SUFFIX) || !isDNS1123Subdomain(`${workload.name}${INACTIVE_PREFERENCE_SUFFIX}`)) {
+        add(`name ${JSON.stringify(workload.name)} must not end in "${INACTIVE_PREFERENCE_SUFFIX}" and must be at most ${253 - INACTIVE_PREFERENCE_SUFFIX.length} characters (the component names the workload's inactive ReplicaSchedulingPreference so)`);
     }
     if (!isDNS1123Label(workload.namespace)) {
         add(`namespace ${JSON.stringify(workload.namespace)} is not a DNS-1123 label`);
@@ -263,16 +270,25 @@ function workloadProblems(workload: FederatedDeploymentArgs, index: number, memb
     if (workload.clusters !== undefined && workload.clusterSelector !== undefined) {
         add("give either clusters or clusterSelector, not both");
     }
+    const memberNames = new Set(members.map((m) => m.name));
     for (const cluster of workload.clusters ?? []) {
         if (!memberNames.has(cluster)) {
             add(`clusters names "${cluster}", which is not a member`);
         }
     }
+    let selectorValid = true;
     for (const [k, v] of Object.entries(workload.clusterSelector ?? {})) {
         const problem = labelKeyProblem(k) ?? labelValueProblem(k, v);
         if (problem) {
             add(`clusterSelector: ${problem}`);
+            selectorValid = false;
         }
+    }
+    // An empty placement would run the workload nowhere, silently.
+    if (Array.isArray(workload.clusters) && workload.clusters.length === 0) {
+        add("clusters is empty: the workload would run on no member (leave clusters out to run it on every member)");
+    } else if (workload.clusterSelector !== undefined && workload.clusters === undefined && selectorValid && members.length > 0 && placedMembers(workload, members).length === 0) {
+        add(`clusterSelector ${JSON.stringify(workload.clusterSelector)} matches no member`);
     }
     if (workload.totalReplicas !== undefined && !(Number.isInteger(workload.totalReplicas) && workload.totalReplicas >= 0)) {
         add(`totalReplicas ${JSON.stringify(workload.totalReplicas)} is not a non-negative integer`);
@@ -300,6 +316,16 @@ export function validateFederationArgs(componentName: string, args: KubefedFeder
             problems.push(`${flag} must be a boolean`);
         }
     }
+    for (const timeout of ["readyTimeoutSeconds", "propagationTimeoutSeconds"] as const) {
+        if (args?.[timeout] !== undefined && !(Number.isInteger(args[timeout]) && args[timeout]! > 0)) {
+            problems.push(`${timeout} ${JSON.stringify(args[timeout])} is not a positive integer`);
+        }
+    }
+    // The federation's name labels its KubeFedClusters.
+    const federationName = args?.federationName ?? DEFAULTS.federationName;
+    if (typeof federationName === "string" && isDNS1123Subdomain(federationName) && federationName.length > 63) {
+        problems.push(`federationName "${federationName}" is longer than 63 characters, the most a label value (of the KubeFedClusters) can hold`);
+    }
 
     const clusters = args?.clusters;
     if (!Array.isArray(clusters)) {
@@ -312,10 +338,15 @@ export function validateFederationArgs(componentName: string, args: KubefedFeder
     if (!Array.isArray(workloads)) {
         problems.push("workloads must be a plain array of Deployments");
     } else {
-        const memberNames = new Set(Array.isArray(clusters) ? clusters.map((m) => m?.name) : []);
+        const members = (Array.isArray(clusters) ? clusters : []).filter((m) => typeof m === "object" && m !== null).map((m) => ({ name: m.name, labels: m.labels ?? {}, replicas: 0 }));
         const seen = new Set<string>();
         const kubefedNamespace = args.kubefedNamespace ?? DEFAULTS.kubefedNamespace;
-        workloads.forEach((workload, i) => problems.push(...workloadProblems(workload, i, memberNames, kubefedNamespace, seen)));
+        workloads.forEach((workload, i) => problems.push(...workloadProblems(workload, i, members, kubefedNamespace, seen)));
+        if (workloads.length > 0 && args.scope === "Namespaced") {
+            problems.push(
+                `workloads need scope "Cluster": a KubeFed control plane of scope "Namespaced" watches only its own namespace (${kubefedNamespace}), which workloads may not use`,
+            );
+        }
     }
     if (problems.length > 0) {
         throw new KubefedValidationError(componentName, problems);
@@ -349,6 +380,8 @@ export function validateFederationArgs(componentName: string, args: KubefedFeder
             kubeconfigSecretName: args.kubeconfigSecretName ?? DEFAULTS.kubeconfigSecretName,
             scope: (args.scope as FederationScope | undefined) ?? DEFAULTS.scope,
             waitForReady: args.waitForReady ?? false,
+            readyTimeoutSeconds: args.readyTimeoutSeconds ?? DEFAULTS.readyTimeoutSeconds,
+            propagationTimeoutSeconds: args.propagationTimeoutSeconds ?? DEFAULTS.propagationTimeoutSeconds,
             orphanWorkloadsOnUnjoin: args.orphanWorkloadsOnUnjoin ?? false,
         },
         members,

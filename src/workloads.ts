@@ -5,8 +5,29 @@ import { KubernetesObject, sortedBy } from "./objects";
 
 export const TYPES_API = "types.kubefed.io/v1beta1";
 export const SCHEDULING_API = "scheduling.kubefed.io/v1alpha1";
-/** Wait until KubeFed has propagated the current generation: removals from members included. */
-export const WAIT_FOR_PROPAGATION = "condition=Propagation";
+/**
+ * Wait until KubeFed has processed the current generation: it created, updated and deleted the
+ * object in every Ready member it is placed on or leaves (pulumi-kubernetes waits for
+ * `status.observedGeneration` to reach `metadata.generation` before it reads the path). A member
+ * that is not Ready is skipped by KubeFed, so it cannot stall the update; the propagation report
+ * (propagation.ts) names it. `condition=Propagation` would wait for every placed member.
+ */
+export const WAIT_FOR_SYNC = "jsonpath={.status.observedGeneration}";
+/** The label of KubeFedClusters that says which federation they belong to (FederatedNamespaces select by it). */
+export const FEDERATION_LABEL = "kubefed-iac.io/federation";
+/** KubeFed's annotation: deleting the federated object leaves what it propagated in the members. */
+export const ORPHAN_ANNOTATION = "kubefed.io/orphan";
+/** The name of a workload's preference while it runs per-member replicas: it targets nothing. */
+export const INACTIVE_PREFERENCE_SUFFIX = ".per-member-replicas";
+
+/** How long pulumi-kubernetes waits for KubeFed to process an update, in seconds. */
+export interface WaitSettings {
+    propagationTimeoutSeconds: number;
+}
+
+function waitAnnotations(settings: WaitSettings): { [key: string]: string } {
+    return { "pulumi.com/waitFor": WAIT_FOR_SYNC, "pulumi.com/timeoutSeconds": String(settings.propagationTimeoutSeconds) };
+}
 
 /** The workload fields placement and scheduling read; all plain. */
 export interface WorkloadPlacement {
@@ -46,35 +67,42 @@ export function deploymentTemplate<S extends { template?: { metadata?: { labels?
 /**
  * The FederatedDeployment. Placement is always the explicit list of placed members (a selector is
  * resolved here), so that removing a member removes it from the placement in the same update,
- * while its KubeFedCluster still exists and KubeFed can delete the workload from it. With
- * `totalReplicas`, the ReplicaSchedulingPreference decides placement and replicas instead.
- * `V` is the template: plain in tests, a Pulumi output in the component.
+ * while its KubeFedCluster still exists and KubeFed can delete the workload from it. It is never
+ * applied without a placement, so switching to `totalReplicas` leaves the Deployment in every
+ * member until the ReplicaSchedulingPreference rewrites placement and overrides. Per-member
+ * replicas are overrides; with `totalReplicas` the preference writes them. `V` is the template:
+ * plain in tests, a Pulumi output in the component.
  */
-export function federatedDeployment<V>(workload: WorkloadPlacement, placed: PlacementMember[], template: V): KubernetesObject<V> {
+export function federatedDeployment<V>(workload: WorkloadPlacement, placed: PlacementMember[], template: V, settings: WaitSettings): KubernetesObject<V> {
     const annotations = {
-        "pulumi.com/waitFor": WAIT_FOR_PROPAGATION,
+        ...waitAnnotations(settings),
         // Placement and overrides are ours, even after a ReplicaSchedulingPreference wrote them.
         "pulumi.com/patchForce": "true",
     };
-    const spec: Record<string, unknown> = { template };
+    const spec: Record<string, unknown> = { template, placement: { clusters: placed.map((m) => ({ name: m.name })) } };
     if (workload.totalReplicas === undefined) {
-        spec.placement = { clusters: placed.map((m) => ({ name: m.name })) };
         spec.overrides = placed.map((m) => ({ clusterName: m.name, clusterOverrides: [{ path: "/spec/replicas", value: m.replicas }] }));
-    } else if (workload.clusterSelector) {
-        // The scheduler picks among the clusters this selector matches.
-        spec.placement = { clusterSelector: { matchLabels: workload.clusterSelector } };
     }
     return { apiVersion: TYPES_API, kind: "FederatedDeployment", metadata: { name: workload.name, namespace: workload.namespace, annotations }, spec };
 }
 
-/** With `totalReplicas`: spread the total over the placed members, weighted by their replicas. */
-export function replicaSchedulingPreference(workload: WorkloadPlacement, placed: PlacementMember[]): KubernetesObject | undefined {
+/**
+ * The workload's ReplicaSchedulingPreference. With `totalReplicas` it spreads the total over the
+ * placed members, weighted by their replicas. Without, it is inactive: named
+ * `<workload>.per-member-replicas`, it targets no FederatedDeployment. It exists so that a switch
+ * from `totalReplicas` back to per-member replicas is a replacement of the preference (deleted
+ * first, in dependency order: the FederatedDeployment depends on it) rather than a deletion at the
+ * end of the update, after the FederatedDeployment's new overrides, which the still-active
+ * preference would overwrite.
+ */
+export function replicaSchedulingPreference(workload: WorkloadPlacement, placed: PlacementMember[]): KubernetesObject {
+    const kind = { apiVersion: SCHEDULING_API, kind: "ReplicaSchedulingPreference" };
     if (workload.totalReplicas === undefined) {
-        return undefined;
+        // Constant, so that scaling a member does not touch it.
+        return { ...kind, metadata: { name: `${workload.name}${INACTIVE_PREFERENCE_SUFFIX}`, namespace: workload.namespace }, spec: { targetKind: "FederatedDeployment", totalReplicas: 0 } };
     }
     return {
-        apiVersion: SCHEDULING_API,
-        kind: "ReplicaSchedulingPreference",
+        ...kind,
         metadata: { name: workload.name, namespace: workload.namespace },
         spec: {
             targetKind: "FederatedDeployment",
@@ -85,12 +113,20 @@ export function replicaSchedulingPreference(workload: WorkloadPlacement, placed:
     };
 }
 
-/** The FederatedNamespace of `namespace`, placed on every member any of its workloads runs on. */
-export function federatedNamespace(namespace: string, members: string[]): KubernetesObject {
+/**
+ * The FederatedNamespace of `namespace`: placed on every member of this federation, by the
+ * federation label of their KubeFedClusters, so that its placement never shrinks. KubeFed v0.10.0
+ * deletes a namespace, with everything in it, from every cluster that leaves a FederatedNamespace's
+ * placement; a member that leaves the federation loses its KubeFedCluster instead, which KubeFed
+ * never acts on, and a narrowed workload placement leaves the namespace alone. Deleting the
+ * FederatedNamespace (the last workload of the namespace removed, or `pulumi destroy`) orphans
+ * the namespaces in the members: they stay, with whatever is in them.
+ */
+export function federatedNamespace(namespace: string, federationName: string, settings: WaitSettings): KubernetesObject {
     return {
         apiVersion: TYPES_API,
         kind: "FederatedNamespace",
-        metadata: { name: namespace, namespace },
-        spec: { placement: { clusters: [...new Set(members)].sort().map((name) => ({ name })) } },
+        metadata: { name: namespace, namespace, annotations: { ...waitAnnotations(settings), [ORPHAN_ANNOTATION]: "true" } },
+        spec: { placement: { clusterSelector: { matchLabels: { [FEDERATION_LABEL]: federationName } } } },
     };
 }

@@ -106,8 +106,12 @@ export interface Registration {
     deleteBeforeReplace: boolean;
     dependencies: string[];
     additionalSecretOutputs: string[];
-    /** The names of the resource hooks bound before an update. */
+    /** The names of the resource hooks bound before an update, after a create and after an update. */
     beforeUpdateHooks: string[];
+    afterCreateHooks: string[];
+    afterUpdateHooks: string[];
+    /** The names this child had before (aliases with a name only). */
+    aliasNames: string[];
     urn: string;
 }
 
@@ -187,6 +191,9 @@ export async function runFederation(args: KubefedFederationArgs, opts: { hostPro
             dependencies: req.getDependenciesList(),
             additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
             beforeUpdateHooks: req.getHooks()?.getBeforeUpdateList() ?? [],
+            afterCreateHooks: req.getHooks()?.getAfterCreateList() ?? [],
+            afterUpdateHooks: req.getHooks()?.getAfterUpdateList() ?? [],
+            aliasNames: (req.getAliasesList?.() ?? []).map((a: any) => a.getSpec?.()?.getName?.()).filter((n: unknown) => typeof n === "string" && n !== ""),
         });
         return register(req, (err: any, response: any) => {
             const done = registrations.find((r) => r.type === req.getType() && r.name === req.getName());

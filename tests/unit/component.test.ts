@@ -81,7 +81,7 @@ test("fields: the KubeFedCluster, the token Secrets, the service account and the
     expect(find(run, KFC, "member1", "fed-system").inputs).toEqual({
         apiVersion: "core.kubefed.io/v1beta1",
         kind: "KubeFedCluster",
-        metadata: { name: "member1", namespace: "fed-system", labels: { region: "eu" } },
+        metadata: { name: "member1", namespace: "fed-system", labels: { region: "eu", "kubefed-iac.io/federation": "federation" } },
         spec: {
             apiEndpoint: "https://member1.example.com:6443",
             caBundle: b64(fixtureCA("member1")),
@@ -148,13 +148,13 @@ describe("what an edit changes", () => {
         expect(diff.removed).toEqual(
             [
                 "pulumi:providers:kubernetes::fed-member2",
-                "kubernetes:core/v1:NamespacePatch::fed-member2-namespace",
-                "kubernetes:core/v1:ServiceAccount::fed-member2-service-account",
-                "kubernetes:core/v1:Secret::fed-member2-token",
-                "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole::fed-member2-cluster-role",
-                "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding::fed-member2-cluster-role-binding",
-                "kubernetes:core/v1:Secret::fed-member2-host-token",
-                `${KFC}::fed-member2-kubefedcluster`,
+                "kubernetes:core/v1:NamespacePatch::fed/members/member2/namespace",
+                "kubernetes:core/v1:ServiceAccount::fed/members/member2/service-account",
+                "kubernetes:core/v1:Secret::fed/members/member2/token",
+                "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole::fed/members/member2/cluster-role",
+                "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding::fed/members/member2/cluster-role-binding",
+                "kubernetes:core/v1:Secret::fed/members/member2/host-token",
+                `${KFC}::fed/members/member2/kubefedcluster`,
             ].sort(),
         );
         // The federation-wide objects lose the member's entry.
@@ -178,8 +178,8 @@ describe("what an edit changes", () => {
         const args = three();
         args.clusters[2].labels = { region: "eu", tier: "gold" };
         const after = await runFederation(args);
-        expect(changes(before, after)).toEqual({ added: [], removed: [], changed: [`${CONFIGMAP}::fed-config`, `${KFC}::fed-member3-kubefedcluster`].sort() });
-        expect(find(after, KFC, "member3", NS).inputs.metadata.labels).toEqual({ region: "eu", tier: "gold" });
+        expect(changes(before, after)).toEqual({ added: [], removed: [], changed: [`${CONFIGMAP}::fed-config`, `${KFC}::fed/members/member3/kubefedcluster`].sort() });
+        expect(find(after, KFC, "member3", NS).inputs.metadata.labels).toEqual({ region: "eu", tier: "gold", "kubefed-iac.io/federation": "federation" });
     });
 });
 
@@ -244,7 +244,10 @@ describe("credentials", () => {
 
 test("waitForReady annotates each KubeFedCluster and reports its Ready condition", async () => {
     const run = await runFederation({ waitForReady: true, clusters: [member("member1")] });
-    expect(find(run, KFC, "member1", NS).inputs.metadata.annotations).toEqual({ "pulumi.com/waitFor": "condition=Ready" });
+    // Bounded: the update fails, naming the member's KubeFedCluster, after readyTimeoutSeconds.
+    expect(find(run, KFC, "member1", NS).inputs.metadata.annotations).toEqual({ "pulumi.com/waitFor": "condition=Ready", "pulumi.com/timeoutSeconds": "120" });
+    const bounded = await runFederation({ waitForReady: true, readyTimeoutSeconds: 30, clusters: [member("member1")] });
+    expect(find(bounded, KFC, "member1", NS).inputs.metadata.annotations["pulumi.com/timeoutSeconds"]).toBe("30");
     expect(run.clusters.member1.ready).toBe(true);
     const without = await runFederation({ clusters: [member("member1")] });
     expect(find(without, KFC, "member1", NS).inputs.metadata.annotations).toBeUndefined();

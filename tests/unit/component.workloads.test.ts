@@ -12,13 +12,15 @@ const CONFIGMAP = "kubernetes:core/v1:ConfigMap";
 const members = () => [member("member1", { labels: { region: "eu" } }), member("member2", { replicas: 2, labels: { region: "us" } })];
 const withWorkload = (extra: Parameters<typeof workload>[2] = {}): KubefedFederationArgs => ({ clusters: members(), workloads: [workload("web", "shop", extra)] });
 
+const REPORT = "fed-report-propagation";
+const everyMember = { clusterSelector: { matchLabels: { "kubefed-iac.io/federation": "federation" } } };
 const placement = (run: FederationRun, type: string, name: string) => find(run, type, name, "shop").inputs.spec.placement;
 const overrides = (run: FederationRun) => find(run, FD, "web", "shop").inputs.spec.overrides;
 
 test("one workload on every member: its namespace, FederatedNamespace and FederatedDeployment with a replicas override per member", async () => {
     const run = await runFederation(withWorkload());
     expect(find(run, "kubernetes:core/v1:NamespacePatch", "shop").inputs.metadata).toEqual({ name: "shop" });
-    expect(placement(run, FNS, "shop")).toEqual({ clusters: [{ name: "member1" }, { name: "member2" }] });
+    expect(placement(run, FNS, "shop")).toEqual(everyMember);
     const deployment = find(run, FD, "web", "shop");
     expect(deployment.inputs.spec.template).toEqual({ metadata: { labels: { app: "web" } }, spec: workload("web", "shop").spec });
     expect(deployment.inputs.spec.placement).toEqual({ clusters: [{ name: "member1" }, { name: "member2" }] });
@@ -26,17 +28,34 @@ test("one workload on every member: its namespace, FederatedNamespace and Federa
         { clusterName: "member1", clusterOverrides: [{ path: "/spec/replicas", value: 1 }] },
         { clusterName: "member2", clusterOverrides: [{ path: "/spec/replicas", value: 2 }] },
     ]);
-    expect(deployment.inputs.metadata.annotations).toEqual({ "pulumi.com/waitFor": "condition=Propagation", "pulumi.com/patchForce": "true" });
+    expect(deployment.inputs.metadata.annotations).toEqual({
+        "pulumi.com/waitFor": "jsonpath={.status.observedGeneration}",
+        "pulumi.com/timeoutSeconds": "90",
+        "pulumi.com/patchForce": "true",
+    });
     // It depends on the KubeFedClusters it is placed on, so an unjoin updates it before they go.
     const kubeFedClusters = byKind(run, "kubernetes:core.kubefed.io/v1beta1:KubeFedCluster").map((r) => r.urn);
     expect(deployment.dependencies).toEqual(expect.arrayContaining(kubeFedClusters));
-    expect(byKind(run, RSP)).toEqual([]);
+    // ...and on its (inactive) preference, so that switching from totalReplicas replaces the preference before the overrides change.
+    const preference = find(run, RSP, "web.per-member-replicas", "shop");
+    expect(deployment.dependencies).toContain(preference.urn);
+    expect(preference.deleteBeforeReplace).toBe(true);
+    // KubeFedClusters carry the federation label the FederatedNamespace selects by.
+    expect(byKind(run, "kubernetes:core.kubefed.io/v1beta1:KubeFedCluster").map((r) => r.inputs.metadata.labels["kubefed-iac.io/federation"])).toEqual(["federation", "federation"]);
+    // After each create and update, the propagation report; before, no hook.
+    expect(run.hooks).toEqual([REPORT]);
+    for (const federated of [deployment, find(run, FNS, "shop", "shop")]) {
+        expect(federated.beforeUpdateHooks).toEqual([]);
+        expect(federated.afterUpdateHooks).toEqual([REPORT]);
+        expect(federated.afterCreateHooks).toEqual([REPORT]);
+    }
 });
 
 test("placement by names and by labels", async () => {
     const byName = await runFederation(withWorkload({ clusters: ["member2"] }));
     expect(placement(byName, FD, "web")).toEqual({ clusters: [{ name: "member2" }] });
-    expect(placement(byName, FNS, "shop")).toEqual({ clusters: [{ name: "member2" }] });
+    // The namespace stays on every member, so that narrowing a placement never deletes it from one.
+    expect(placement(byName, FNS, "shop")).toEqual(everyMember);
     const byLabels = await runFederation(withWorkload({ clusterSelector: { region: "eu" } }));
     expect(placement(byLabels, FD, "web")).toEqual({ clusters: [{ name: "member1" }] });
     expect(overrides(byLabels)).toEqual([{ clusterName: "member1", clusterOverrides: [{ path: "/spec/replicas", value: 1 }] }]);
@@ -51,6 +70,16 @@ test("with totalReplicas, a ReplicaSchedulingPreference weighted by each member'
         clusters: { member1: { weight: 1 }, member2: { weight: 2 } },
     });
     expect(find(run, FD, "web", "shop").inputs.spec.overrides).toBeUndefined();
+    // Never without a placement: switching to totalReplicas keeps the Deployment where it runs.
+    expect(placement(run, FD, "web")).toEqual({ clusters: [{ name: "member1" }, { name: "member2" }] });
+    expect(byKind(run, RSP).map((r) => r.inputs.metadata.name)).toEqual(["web"]);
+});
+
+test("switching between per-member replicas and totalReplicas changes the preference's name (a replacement) and the deployment's overrides, nothing else", async () => {
+    const perMember = await runFederation(withWorkload());
+    const total = await runFederation(withWorkload({ totalReplicas: 6 }));
+    expect(changes(perMember, total)).toEqual({ added: [], removed: [], changed: [`${FD}::fed/workloads/shop/web`, `${RSP}::fed/workloads/shop/web`].sort() });
+    expect(find(perMember, RSP, "web.per-member-replicas", "shop").urn).toBe(find(total, RSP, "web", "shop").urn);
 });
 
 test("scaling member1 changes only its override (or its RSP weight) and the ConfigMap", async () => {
@@ -59,7 +88,7 @@ test("scaling member1 changes only its override (or its RSP weight) and the Conf
         const args = withWorkload(extra);
         args.clusters[0].replicas = 3;
         const after = await runFederation(args);
-        const changed = extra.totalReplicas ? `${RSP}::fed-shop-web-scheduling` : `${FD}::fed-shop-web`;
+        const changed = `${extra.totalReplicas ? RSP : FD}::fed/workloads/shop/web`;
         expect(changes(before, after)).toEqual({ added: [], removed: [], changed: [`${CONFIGMAP}::fed-config`, changed].sort() });
         if (!extra.totalReplicas) {
             expect(overrides(after)[0]).toEqual({ clusterName: "member1", clusterOverrides: [{ path: "/spec/replicas", value: 3 }] });
@@ -71,7 +100,8 @@ test("scaling member1 changes only its override (or its RSP weight) and the Conf
 test("removing a member removes it from every placement in the same update", async () => {
     const after = await runFederation({ clusters: [members()[0]], workloads: [workload("web", "shop")] });
     expect(placement(after, FD, "web")).toEqual({ clusters: [{ name: "member1" }] });
-    expect(placement(after, FNS, "shop")).toEqual({ clusters: [{ name: "member1" }] });
+    // The FederatedNamespace does not change: the member's KubeFedCluster goes, which KubeFed never acts on.
+    expect(placement(after, FNS, "shop")).toEqual(everyMember);
 });
 
 test("every federated object validates against KubeFed v0.10.0's CRDs", async () => {
@@ -90,7 +120,7 @@ test("every federated object validates against KubeFed v0.10.0's CRDs", async ()
             }
         }
     }
-    expect(validated).toBe(5);
+    expect(validated).toBe(6);
 });
 
 describe("orphanWorkloadsOnUnjoin", () => {
@@ -112,7 +142,7 @@ describe("orphanWorkloadsOnUnjoin", () => {
 
     test("binds a release hook to the kubeconfig Secret's update and a guard to every placement's, which run after it", async () => {
         const run = await runFederation(oneMemberLeft({ totalReplicas: 2 }));
-        expect(run.hooks).toEqual([RELEASE, GUARD]);
+        expect(run.hooks).toEqual([RELEASE, GUARD, REPORT]);
         const secret = find(run, SECRET, "kubefed-kubeconfig", "kube-system");
         expect(secret.beforeUpdateHooks).toEqual([RELEASE]);
         for (const type of [FNS, FD, RSP]) {
@@ -120,9 +150,9 @@ describe("orphanWorkloadsOnUnjoin", () => {
             expect(placementObject.beforeUpdateHooks).toEqual([GUARD]);
         }
         expect(find(run, FNS, "shop", "shop").dependencies).toContain(secret.urn);
-        // Without the option, no hook: a plain `pulumi destroy` or update is untouched.
+        // Without the option, no hook before any step: a plain `pulumi destroy` or update is untouched.
         const plain = await runFederation(withWorkload());
-        expect(plain.hooks).toEqual([]);
+        expect(plain.hooks).toEqual([REPORT]);
         expect(plain.children.filter((r) => r.beforeUpdateHooks.length > 0)).toEqual([]);
     });
 

@@ -1,6 +1,6 @@
 import { hostJoinObjects, joinNames, memberAccess, memberJoinObjects } from "../../src/join";
 
-const settings = { hostClusterName: "host", kubefedNamespace: "kube-federation-system", scope: "Cluster" as const };
+const settings = { hostClusterName: "host", kubefedNamespace: "kube-federation-system", scope: "Cluster" as const, federationName: "federation", readyTimeoutSeconds: 120 };
 const member1 = { name: "member1", labels: { region: "eu" }, disabledTLSValidations: [] as string[], proxyURL: undefined };
 
 test("names follow kubefedctl, with a distinct host token Secret", () => {
@@ -49,7 +49,12 @@ test("on the host: the token Secret and the KubeFedCluster pointing at it", () =
     expect(kubeFedCluster).toEqual({
         apiVersion: "core.kubefed.io/v1beta1",
         kind: "KubeFedCluster",
-        metadata: { name: "member1", namespace: "kube-federation-system", labels: { region: "eu" }, annotations: { "pulumi.com/waitFor": "condition=Ready" } },
+        metadata: {
+            name: "member1",
+            namespace: "kube-federation-system",
+            labels: { region: "eu", "kubefed-iac.io/federation": "federation" },
+            annotations: { "pulumi.com/waitFor": "condition=Ready", "pulumi.com/timeoutSeconds": "120" },
+        },
         spec: {
             apiEndpoint: "https://m1:6443",
             caBundle: "Q0E=",
@@ -67,7 +72,7 @@ test("optional KubeFedCluster fields are left out when not given", () => {
         caBundleBase64: undefined,
         waitForReady: false,
     });
-    expect(kubeFedCluster.metadata).toEqual({ name: "member1", namespace: "kube-federation-system" });
+    expect(kubeFedCluster.metadata).toEqual({ name: "member1", namespace: "kube-federation-system", labels: { "kubefed-iac.io/federation": "federation" } });
     expect(kubeFedCluster.spec).toEqual({ apiEndpoint: "https://m1:6443", secretRef: { name: "member1-host-token" } });
 });
 

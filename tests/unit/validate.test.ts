@@ -42,6 +42,14 @@ const badInputs: [string, unknown, string][] = [
     ["workload with clusters and clusterSelector", { clusters: [member("m1")], workloads: [workload("web", "shop", { clusters: ["m1"], clusterSelector: { a: "b" } })] }, 'workload "shop/web": give either clusters or clusterSelector, not both'],
     ["negative totalReplicas", { clusters: [], workloads: [workload("web", "shop", { totalReplicas: -6 })] }, 'workload "shop/web": totalReplicas -6 is not a non-negative integer'],
     ["fractional totalReplicas", { clusters: [], workloads: [workload("web", "shop", { totalReplicas: 2.5 })] }, 'workload "shop/web": totalReplicas 2.5 is not a non-negative integer'],
+    ["workloads with scope Namespaced", { clusters: [], scope: "Namespaced", workloads: [workload("web", "shop")] }, 'workloads need scope "Cluster": a KubeFed control plane of scope "Namespaced" watches only its own namespace'],
+    ["workload placed on an empty list of members", { clusters: [member("m1")], workloads: [workload("web", "shop", { clusters: [] })] }, 'workload "shop/web": clusters is empty: the workload would run on no member'],
+    ["workload whose clusterSelector matches no member", { clusters: [member("m1", { labels: { region: "eu" } })], workloads: [workload("web", "shop", { clusterSelector: { region: "us" } })] }, 'workload "shop/web": clusterSelector {"region":"us"} matches no member'],
+    ["workload named like an inactive preference", { clusters: [], workloads: [workload("web.per-member-replicas", "shop")] }, 'must not end in ".per-member-replicas"'],
+    ["member label the component reserves", { clusters: [member("m1", { labels: { "kubefed-iac.io/federation": "other" } })] }, 'member "m1": label "kubefed-iac.io/federation" is the component\'s own'],
+    ["federationName too long to label the KubeFedClusters", { clusters: [], federationName: "f".repeat(64) }, "is longer than 63 characters, the most a label value (of the KubeFedClusters) can hold"],
+    ["readyTimeoutSeconds that is not a positive integer", { clusters: [], readyTimeoutSeconds: 0 }, "readyTimeoutSeconds 0 is not a positive integer"],
+    ["propagationTimeoutSeconds that is not a positive integer", { clusters: [], propagationTimeoutSeconds: 1.5 }, "propagationTimeoutSeconds 1.5 is not a positive integer"],
     ["workload in the KubeFed namespace", { clusters: [], workloads: [workload("web", "kube-federation-system")] }, 'workload "kube-federation-system/web": namespace "kube-federation-system" is the KubeFed namespace'],
 ];
 
@@ -90,6 +98,8 @@ describe("good input", () => {
             kubeconfigSecretName: "kubefed-kubeconfig",
             scope: "Cluster",
             waitForReady: false,
+            readyTimeoutSeconds: 120,
+            propagationTimeoutSeconds: 90,
             orphanWorkloadsOnUnjoin: false,
         });
         expect(members.map((m) => [m.name, m.replicas, m.labels, m.disabledTLSValidations])).toEqual([

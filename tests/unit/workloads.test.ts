@@ -14,12 +14,16 @@ test("placement: by name, by labels, or every member; always sorted", () => {
     expect(placedMembers(web, members).map((m) => m.name)).toEqual(["member1", "member2", "member3"]);
 });
 
-test("without totalReplicas: explicit placement and a /spec/replicas override per placed member", () => {
+const waits = { propagationTimeoutSeconds: 90 };
+const annotations = { "pulumi.com/waitFor": "jsonpath={.status.observedGeneration}", "pulumi.com/timeoutSeconds": "90" };
+
+test("without totalReplicas: explicit placement, a /spec/replicas override per placed member, and an inactive preference", () => {
     const placed = placedMembers({ ...web, clusterSelector: { region: "eu" } }, members);
-    expect(federatedDeployment({ ...web, clusterSelector: { region: "eu" } }, placed, "TEMPLATE")).toEqual({
+    expect(federatedDeployment({ ...web, clusterSelector: { region: "eu" } }, placed, "TEMPLATE", waits)).toEqual({
         apiVersion: "types.kubefed.io/v1beta1",
         kind: "FederatedDeployment",
-        metadata: { name: "web", namespace: "shop", annotations: { "pulumi.com/waitFor": "condition=Propagation", "pulumi.com/patchForce": "true" } },
+        // Waits until KubeFed processed this generation, not until every member is Ready.
+        metadata: { name: "web", namespace: "shop", annotations: { ...annotations, "pulumi.com/patchForce": "true" } },
         spec: {
             template: "TEMPLATE",
             placement: { clusters: [{ name: "member1" }, { name: "member2" }] },
@@ -29,24 +33,32 @@ test("without totalReplicas: explicit placement and a /spec/replicas override pe
             ],
         },
     });
-    expect(replicaSchedulingPreference(web, placed)).toBeUndefined();
+    // Named so that it targets no FederatedDeployment, and the same whatever the members' replicas.
+    const inactive = {
+        apiVersion: "scheduling.kubefed.io/v1alpha1",
+        kind: "ReplicaSchedulingPreference",
+        metadata: { name: "web.per-member-replicas", namespace: "shop" },
+        spec: { targetKind: "FederatedDeployment", totalReplicas: 0 },
+    };
+    expect(replicaSchedulingPreference(web, placed)).toEqual(inactive);
+    expect(replicaSchedulingPreference(web, members)).toEqual(inactive);
 });
 
-test("with totalReplicas: a ReplicaSchedulingPreference weighted by the members' replicas decides", () => {
+test("with totalReplicas: the placement stays explicit (never none) and a preference weighted by the members' replicas writes the replicas", () => {
     const workload = { ...web, clusters: ["member1", "member2"], totalReplicas: 6 };
     const placed = placedMembers(workload, members);
-    expect(federatedDeployment(workload, placed, "T").spec).toEqual({ template: "T" });
+    expect(federatedDeployment(workload, placed, "T", waits).spec).toEqual({ template: "T", placement: { clusters: [{ name: "member1" }, { name: "member2" }] } });
     expect(replicaSchedulingPreference(workload, placed)).toEqual({
         apiVersion: "scheduling.kubefed.io/v1alpha1",
         kind: "ReplicaSchedulingPreference",
         metadata: { name: "web", namespace: "shop" },
         spec: { targetKind: "FederatedDeployment", totalReplicas: 6, rebalance: true, clusters: { member1: { weight: 1 }, member2: { weight: 2 } } },
     });
-    // By labels, the scheduler chooses among the clusters the selector matches.
+    // By labels: the selector is resolved here too.
     const byLabels = { ...web, clusterSelector: { region: "eu" }, totalReplicas: 6 };
-    expect(federatedDeployment(byLabels, placedMembers(byLabels, members), "T").spec).toEqual({
+    expect(federatedDeployment(byLabels, placedMembers(byLabels, members), "T", waits).spec).toEqual({
         template: "T",
-        placement: { clusterSelector: { matchLabels: { region: "eu" } } },
+        placement: { clusters: [{ name: "member1" }, { name: "member2" }] },
     });
 });
 
@@ -56,11 +68,11 @@ test("the template is the Deployment, labelled like its pods", () => {
     expect(deploymentTemplate({})).toEqual({ metadata: {}, spec: {} });
 });
 
-test("a FederatedNamespace is placed on every member any of its workloads runs on", () => {
-    expect(federatedNamespace("shop", ["member2", "member1", "member2"])).toEqual({
+test("a FederatedNamespace is placed on every member of the federation by label, and orphans its namespaces when deleted", () => {
+    expect(federatedNamespace("shop", "federation", waits)).toEqual({
         apiVersion: "types.kubefed.io/v1beta1",
         kind: "FederatedNamespace",
-        metadata: { name: "shop", namespace: "shop" },
-        spec: { placement: { clusters: [{ name: "member1" }, { name: "member2" }] } },
+        metadata: { name: "shop", namespace: "shop", annotations: { ...annotations, "kubefed.io/orphan": "true" } },
+        spec: { placement: { clusterSelector: { matchLabels: { "kubefed-iac.io/federation": "federation" } } } },
     });
 });
