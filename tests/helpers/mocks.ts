@@ -322,9 +322,9 @@ export function changes(before: FederationRun, after: FederationRun) {
     };
 }
 
-/** A validator of KubeFed v0.10.0's CRD schema for `kind`, from ../shared beside the repository. */
+/** A validator of KubeFed v0.10.0's CRD schema for `kind`, from the fixtures in tests/fixtures/kubefed-v0.10.0. */
 export function crdValidator(file: "core-crds.yaml" | "federated-type-crds.yaml", kind: string) {
-    const crdFile = path.join(__dirname, "..", "..", "..", "shared", "kubefed-v0.10.0", file);
+    const crdFile = path.join(__dirname, "..", "fixtures", "kubefed-v0.10.0", file);
     const crd = (yaml.loadAll(fs.readFileSync(crdFile, "utf8")) as any[]).find((d) => d?.spec?.names?.kind === kind);
     if (!crd) {
         throw new Error(`no CRD of kind ${kind} in ${crdFile}`);
