@@ -5,7 +5,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterDescription, KubefedFederationArgs } from "./args";
 import { describeMember, isReady, KubeFedClusterStatus } from "./describe";
-import { caBundleBase64, MemberEndpoint, resolveMemberEndpoint } from "./endpoint";
+import { caBundleBase64, EndpointInputs, MemberEndpoint, resolveMemberEndpoint, resolveMemberEndpoints } from "./endpoint";
 import { federationConfigMap, kubeconfigSecret, kubeconfigSecretData, kubeconfigSecretKey, renderFederationDocument } from "./federation";
 import { hostJoinObjects, memberAccess, memberJoinObjects, TOKEN_KEY } from "./join";
 import { kubeApi } from "./kubeapi";
@@ -14,7 +14,7 @@ import { MemberAccess, readMemberKubeconfig } from "./kubeconfig";
 import { fromBase64, KubernetesObject } from "./objects";
 import { departingMembers, placedOn, releaseWorkloads } from "./orphan";
 import { FederatedStatus, propagationWarning } from "./propagation";
-import { FederationSettings, MemberSpec, validateFederationArgs, WorkloadSpec } from "./validate";
+import { FederationSettings, KubefedValidationError, MemberSpec, validateFederationArgs, WorkloadSpec } from "./validate";
 import { deploymentTemplate, federatedDeployment, federatedNamespace, placedMembers, replicaSchedulingPreference } from "./workloads";
 
 export const KUBEFED_FEDERATION_TYPE = "kubefed:index:KubefedFederation";
@@ -55,6 +55,16 @@ export async function valueOf<T>(value: pulumi.Input<T> | undefined): Promise<T 
     return pulumi.Output.isInstance(value) ? (value as unknown as { promise(): Promise<T> }).promise() : (value as T | undefined);
 }
 
+/** Whether a member's endpoint can be resolved now: its kubeconfig, apiEndpoint and caBundle are plain strings. */
+function endpointInputsArePlain(member: MemberSpec): boolean {
+    const plain = (value: unknown) => value === undefined || typeof value === "string";
+    return typeof member.kubeconfig === "string" && plain(member.apiEndpoint) && plain(member.caBundle);
+}
+
+function endpointInputs(member: MemberSpec, kubeconfig: string, apiEndpoint: string | undefined, caBundle: string | undefined): EndpointInputs {
+    return { kubeconfig, context: member.context, apiEndpoint, caBundle, serverAddressByClientCIDRs: member.serverAddressByClientCIDRs };
+}
+
 /** One joined member, as the federation-wide objects need it. */
 interface JoinedMember {
     spec: MemberSpec;
@@ -86,7 +96,8 @@ export class KubefedFederation extends pulumi.ComponentResource {
             memberParts: ["namespace", "service-account", "token", "host-token", "kubefedcluster", ...memberJoinObjects({ name: "", labels: {}, disabledTLSValidations: [] }, settings).rbac.map((o) => kebab(o.kind))],
             workloads,
         });
-        const joined = members.map((member) => this.joinMember(name, member, settings, aliases));
+        const deployTimeEndpoints = this.deployTimeEndpoints(name, members);
+        const joined = members.map((member) => this.joinMember(name, member, settings, aliases, deployTimeEndpoints));
 
         const render = (endpoints: MemberEndpoint[]) =>
             renderFederationDocument(
@@ -135,7 +146,7 @@ export class KubefedFederation extends pulumi.ComponentResource {
     }
 
     /** Registers one member's join: its objects in the member, then its objects on the host. */
-    private joinMember(name: string, member: MemberSpec, settings: FederationSettings, aliases: LegacyAliases): JoinedMember {
+    private joinMember(name: string, member: MemberSpec, settings: FederationSettings, aliases: LegacyAliases, deployTimeEndpoints: pulumi.Output<Map<string, MemberEndpoint>>): JoinedMember {
         const logical = (part: MemberPart) => ({ name: names.member(name, member.name, part), aliases: aliases.member(member.name, part) });
         const provider = new k8s.Provider(
             names.memberProvider(name, member.name),
@@ -147,15 +158,10 @@ export class KubefedFederation extends pulumi.ComponentResource {
             },
             { parent: this },
         );
-        const resolve = (kubeconfig: string, apiEndpoint?: string, caBundle?: string) =>
-            resolveMemberEndpoint(member.name, { kubeconfig, context: member.context, apiEndpoint, caBundle, serverAddressByClientCIDRs: member.serverAddressByClientCIDRs });
-        const { kubeconfig, apiEndpoint, caBundle } = member;
-        const plain = (value: unknown) => value === undefined || typeof value === "string";
-        const endpoint: Known<MemberEndpoint> =
-            typeof kubeconfig === "string" && plain(apiEndpoint) && plain(caBundle)
-                ? resolve(kubeconfig, apiEndpoint as string | undefined, caBundle as string | undefined)
-                : // The endpoint, CA and addresses are not credentials, even when read from a secret kubeconfig.
-                  pulumi.unsecret(pulumi.all([pulumi.secret(kubeconfig), apiEndpoint, caBundle]).apply(([k, a, c]) => resolve(k, a, c)));
+        const endpoint: Known<MemberEndpoint> = endpointInputsArePlain(member)
+            ? resolveMemberEndpoint(member.name, endpointInputs(member, member.kubeconfig as string, member.apiEndpoint as string | undefined, member.caBundle as string | undefined))
+            : // The endpoint, CA and addresses are not credentials, even when read from a secret kubeconfig.
+              pulumi.unsecret(deployTimeEndpoints.apply((endpoints) => endpoints.get(member.name)!));
 
         const inMember = memberJoinObjects(member, settings);
         // NamespacePatch (server-side apply) creates the namespace when absent and leaves it, and any
@@ -198,6 +204,28 @@ export class KubefedFederation extends pulumi.ComponentResource {
                 : tokenBase64.apply((token) => memberAccess(member, settings, endpoint as MemberEndpoint, token)),
             kubeFedCluster: kubeFedCluster as k8s.apiextensions.CustomResource,
         };
+    }
+
+    /**
+     * The endpoints of the members whose kubeconfig, apiEndpoint or caBundle is only known at
+     * deploy time, checked together: one error that names every member with a problem. The error
+     * is a RunError whose message cannot be changed: every resource input that depends on it
+     * fails with this one error object, which the SDK reports once, as it is (it would otherwise
+     * prefix `error serializing property ...` once per property it passed through).
+     */
+    private deployTimeEndpoints(name: string, members: MemberSpec[]): pulumi.Output<Map<string, MemberEndpoint>> {
+        const deployTime = members.filter((m) => !endpointInputsArePlain(m));
+        const values = deployTime.map((m) => pulumi.all([pulumi.secret(m.kubeconfig), m.apiEndpoint, m.caBundle]));
+        return pulumi.all(values).apply((resolved) => {
+            const { endpoints, problems } = resolveMemberEndpoints(resolved.map(([k, a, c], i) => ({ name: deployTime[i].name, ...endpointInputs(deployTime[i], k, a, c) })));
+            if (problems.length > 0) {
+                const error = new KubefedValidationError(name, problems);
+                const message = error.message;
+                Object.defineProperty(error, "message", { get: () => message, set: () => undefined });
+                throw Object.assign(error, { __pulumiRunError: true });
+            }
+            return endpoints;
+        });
     }
 
     /**

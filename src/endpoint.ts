@@ -46,6 +46,23 @@ export function resolveMemberEndpoint(memberName: string, inputs: EndpointInputs
     };
 }
 
+/**
+ * Resolves several members' endpoints at once (those whose inputs were only known at deploy
+ * time): every member's problem is collected, so that one error can name them all.
+ */
+export function resolveMemberEndpoints(members: ({ name: string } & EndpointInputs)[]): { endpoints: Map<string, MemberEndpoint>; problems: string[] } {
+    const endpoints = new Map<string, MemberEndpoint>();
+    const problems: string[] = [];
+    for (const { name, ...inputs } of members) {
+        try {
+            endpoints.set(name, resolveMemberEndpoint(name, inputs));
+        } catch (e) {
+            problems.push((e as Error).message);
+        }
+    }
+    return { endpoints, problems };
+}
+
 /** KubeFedCluster.spec.caBundle is `[]byte`: base64 of the PEM. */
 export function caBundleBase64(endpoint: MemberEndpoint): string | undefined {
     return endpoint.caPem === undefined ? undefined : base64(endpoint.caPem);

@@ -230,3 +230,72 @@ export async function removeStacks(stacks: (Stack | undefined)[]): Promise<void>
         }
     }
 }
+
+/** The folder of the environment's state (certs, pids, logs): beside its kubeconfigs. */
+function stateDir(): string {
+    return path.dirname(path.dirname(environment().kubeconfigAll));
+}
+
+/** Kills a member's kube-apiserver process (SIGKILL), through the environment's pid file. */
+export function killApiserver(cluster: ClusterName): void {
+    const pidFile = path.join(stateDir(), "pids", `apiserver-${cluster}.pid`);
+    process.kill(Number(fs.readFileSync(pidFile, "utf8").trim()), "SIGKILL");
+}
+
+/** `e2e/env.sh up`: restarts whatever of the environment is not running. */
+export function environmentUp(): void {
+    childProcess.execFileSync("bash", [path.join(ROOT, "e2e", "env.sh"), "up"], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, KUBEFED_E2E_SKIP_BUILD: "1" } });
+}
+
+/** Polls `read` every second until it returns true, up to `seconds`; returns whether it did. */
+export async function until(read: () => boolean, seconds: number): Promise<boolean> {
+    for (let i = 0; i < seconds; i++) {
+        if (read()) {
+            return true;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+    return read();
+}
+
+/** The replicas of a Deployment in a cluster, or undefined when there is none (or the cluster does not answer within 2 s). */
+export function deploymentReplicas(cluster: ClusterName, namespace: string, name: string): number | undefined {
+    try {
+        const out = kubectl(cluster, ["--request-timeout=2s", "get", "deployment", name, "-n", namespace, "--ignore-not-found", "-o", "jsonpath={.spec.replicas}"]).trim();
+        return out === "" ? undefined : Number(out);
+    } catch {
+        return undefined;
+    }
+}
+
+/**
+ * Watches a Deployment in some clusters while `during` runs: every `intervalMs`, one sample per
+ * cluster of its replicas (undefined: absent). Returns what `during` returned and the samples.
+ */
+export async function watchDeployment<T>(clusters: ClusterName[], namespace: string, name: string, during: () => Promise<T>, intervalMs = 500): Promise<{ result: T; samples: Record<string, (number | undefined)[]> }> {
+    const env = environment();
+    const samples: Record<string, (number | undefined)[]> = Object.fromEntries(clusters.map((c) => [c, []]));
+    let stop = false;
+    const sampleOne = (cluster: ClusterName) =>
+        new Promise<number | undefined>((resolve) =>
+            childProcess.execFile(
+                path.join(env.binDir, "kubectl"),
+                ["--kubeconfig", env.clusters[cluster].kubeconfig, "--request-timeout=2s", "get", "deployment", name, "-n", namespace, "--ignore-not-found", "-o", "jsonpath={.spec.replicas}"],
+                (error, stdout) => resolve(error || stdout.trim() === "" ? undefined : Number(stdout.trim())),
+            ),
+        );
+    const loop = (async () => {
+        while (!stop) {
+            const round = await Promise.all(clusters.map(sampleOne));
+            clusters.forEach((c, i) => samples[c].push(round[i]));
+            await new Promise((resolve) => setTimeout(resolve, intervalMs));
+        }
+    })();
+    try {
+        const result = await during();
+        return { result, samples };
+    } finally {
+        stop = true;
+        await loop;
+    }
+}
