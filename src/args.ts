@@ -38,6 +38,12 @@ export interface MemberClusterArgs {
     disabledTLSValidations?: string[];
     /** Proxy the host uses to reach the member: http, https or socks5. */
     proxyURL?: string;
+    /**
+     * Any value; each new value gives the federation a new service-account token in this member
+     * (a token Secret of a new name), hands it to KubeFed, then revokes the old one. Unchanged,
+     * nothing changes. E.g. the current month, to rotate monthly.
+     */
+    tokenRotation?: string;
 }
 
 /** A Deployment that the federation runs on some or all of its members. */

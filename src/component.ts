@@ -4,6 +4,7 @@ import { AsyncResource } from "async_hooks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterDescription, KubefedFederationArgs } from "./args";
+import { unreachableDepartureWarning } from "./departure";
 import { describeMember, isReady, KubeFedClusterStatus } from "./describe";
 import { caBundleBase64, EndpointInputs, MemberEndpoint, resolveMemberEndpoint, resolveMemberEndpoints } from "./endpoint";
 import { federationConfigMap, kubeconfigSecret, kubeconfigSecretData, kubeconfigSecretKey, renderFederationDocument } from "./federation";
@@ -117,7 +118,8 @@ export class KubefedFederation extends pulumi.ComponentResource {
         const kubeconfigs = pulumi.secret(pulumi.all(joined.map((j) => j.access)).apply(kubeconfigSecretData));
         const kubeconfigSecretResource = this.register(names.kubeconfig(name), kubeconfigSecret(settings, kubeconfigs), {
             additionalSecretOutputs: ["data", "stringData"],
-            hooks: orphaning && { beforeUpdate: [orphaning.release] },
+            // Its update is where the federation learns who leaves: from the entries it loses.
+            hooks: { beforeUpdate: [...(orphaning ? [orphaning.release] : []), this.departureReport(name, members, settings)] },
         });
 
         if (workloads.length > 0) {
@@ -153,8 +155,13 @@ export class KubefedFederation extends pulumi.ComponentResource {
             {
                 kubeconfig: pulumi.secret(member.kubeconfig),
                 context: member.context,
-                // Stable, so that a changed or not-yet-known kubeconfig never replaces the member's resources.
-                clusterIdentifier: `kubefed-member-${member.name}`,
+                // No clusterIdentifier: pulumi-kubernetes then replaces the provider, and so the member's
+                // join, exactly when the kubeconfig's active cluster (server, CA) changes. A member moved to
+                // another cluster joins there and leaves the old one; rotated credentials change nothing.
+                // (0.1.0 set a fixed identifier; pulumi-kubernetes does not replace when one is removed.)
+                // A member that cannot be reached when it leaves is forgotten instead of blocking the
+                // update; the departure report names what stays in it (departure.ts).
+                deleteUnreachable: true,
             },
             { parent: this },
         );
@@ -174,6 +181,9 @@ export class KubefedFederation extends pulumi.ComponentResource {
             ...memberOpts,
             dependsOn: [serviceAccount],
             additionalSecretOutputs: ["data", "stringData"],
+            // A rotation renames it: the new token is made and handed to KubeFed before the old Secret
+            // (and with it the old token) is deleted, at the end of the update.
+            deleteBeforeReplace: false,
         });
         const rbac = inMember.rbac.map((object) => this.register(logical(kebab(object.kind)), object, { ...memberOpts, dependsOn: [serviceAccount] }));
 
@@ -273,6 +283,31 @@ export class KubefedFederation extends pulumi.ComponentResource {
     }
 
     /**
+     * Before the kubeconfig Secret's update: for each member its previous data holds and `members`
+     * lacks, checks with the federation's own credentials for it whether it answers; for one that
+     * does not, a warning of what stays in it (see departure.ts). Its deletes then leave the state
+     * without reaching it (deleteUnreachable), and the rest of the unjoin goes on.
+     */
+    private departureReport(name: string, members: MemberSpec[], settings: FederationSettings): pulumi.ResourceHook {
+        const memberNames = members.map((m) => m.name);
+        const warn = AsyncResource.bind((message: string) => pulumi.log.warn(message, this));
+        return new pulumi.ResourceHook(names.hook(name, "report-departures"), async ({ oldInputs }) => {
+            const data = await valueOf<{ [key: string]: pulumi.Input<string> }>(oldInputs?.data);
+            for (const departing of departingMembers(data, memberNames)) {
+                let reason: string | undefined;
+                try {
+                    reason = await kubeApi(readMemberKubeconfig(fromBase64((await valueOf(data![kubeconfigSecretKey(departing)]))!))).unreachable();
+                } catch {
+                    continue; // e.g. reached through a proxy: nothing to say
+                }
+                if (reason) {
+                    warn(unreachableDepartureWarning(departing, settings, reason));
+                }
+            }
+        });
+    }
+
+    /**
      * After a federated object's create or update (when KubeFed has processed it), a warning that
      * names each member it is not yet propagated to and KubeFed's reason (see propagation.ts).
      */
@@ -337,6 +372,6 @@ export class KubefedFederation extends pulumi.ComponentResource {
     private register(logical: string | { name: string; aliases: pulumi.Input<pulumi.Alias>[] }, object: KubernetesObject<unknown>, opts: pulumi.CustomResourceOptions = {}): pulumi.CustomResource {
         const { name, aliases } = typeof logical === "string" ? { name: logical, aliases: [] } : logical;
         const resourceClass = RESOURCE_CLASSES[`${object.apiVersion}/${object.kind}`] ?? k8s.apiextensions.CustomResource;
-        return new resourceClass(name, object, { ...opts, parent: this, deleteBeforeReplace: true, ...(aliases.length > 0 ? { aliases } : {}) });
+        return new resourceClass(name, object, { deleteBeforeReplace: true, ...opts, parent: this, ...(aliases.length > 0 ? { aliases } : {}) });
     }
 }

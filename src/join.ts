@@ -1,6 +1,7 @@
 // The objects `kubefedctl join` v0.10.0 creates for one member, as plain objects:
 // in the member, a service account, its token Secret and RBAC; on the host, a Secret with
 // that token and the KubeFedCluster that points KubeFed at the member.
+import { createHash } from "crypto";
 import { MemberEndpoint } from "./endpoint";
 import { MemberAccess } from "./kubeconfig";
 import { fromBase64, KubernetesObject } from "./objects";
@@ -9,7 +10,7 @@ import { FederationSettings, MemberSpec } from "./validate";
 import { FEDERATION_LABEL } from "./workloads";
 
 /** The member fields a join reads; all plain. */
-export type JoinMember = Pick<MemberSpec, "name" | "labels" | "disabledTLSValidations" | "proxyURL">;
+export type JoinMember = Pick<MemberSpec, "name" | "labels" | "disabledTLSValidations" | "proxyURL" | "tokenRotation">;
 export type JoinSettings = Pick<FederationSettings, "hostClusterName" | "kubefedNamespace" | "scope">;
 /** What the host's objects also read: the federation's name labels its KubeFedClusters. */
 export type HostJoinSettings = JoinSettings & Pick<FederationSettings, "federationName" | "readyTimeoutSeconds">;
@@ -27,11 +28,17 @@ export interface JoinNames {
     kubeFedCluster: string;
 }
 
-export function joinNames(memberName: string, settings: Pick<FederationSettings, "hostClusterName">): JoinNames {
+/**
+ * The names a member's join uses. With `tokenRotation`, the member's token Secret is named after
+ * it (a short hash): a new value is a new Secret, so a new token (a legacy token carries the
+ * Secret's name and the account's UID and nothing else: a Secret recreated under the same name
+ * would be signed the same token).
+ */
+export function joinNames(memberName: string, settings: Pick<FederationSettings, "hostClusterName">, tokenRotation?: string): JoinNames {
     const serviceAccount = `${memberName}-${settings.hostClusterName}`;
     return {
         serviceAccount,
-        memberTokenSecret: serviceAccount,
+        memberTokenSecret: tokenRotation === undefined ? serviceAccount : `${serviceAccount}-${createHash("sha256").update(tokenRotation).digest("hex").slice(0, 10)}`,
         hostTokenSecret: `${serviceAccount}-token`,
         kubeFedCluster: memberName,
     };
@@ -41,6 +48,8 @@ export const SERVICE_ACCOUNT_TOKEN_TYPE = "kubernetes.io/service-account-token";
 /** pulumi-kubernetes waits until this JSONPath exists: the member's token controller fills it in. */
 export const WAIT_FOR_TOKEN = "jsonpath={.data.token}";
 export const WAIT_FOR_READY = "condition=Ready";
+/** On the KubeFedCluster: the member's token Secret whose token the host's copy holds. */
+export const TOKEN_SECRET_ANNOTATION = "kubefed-iac.io/token-secret";
 
 /** The Secret's data key that holds the token, in the member and on the host (KubeFed's TokenKey). */
 export const TOKEN_KEY = "token";
@@ -55,7 +64,7 @@ export interface MemberJoinObjects {
 
 /** What the join creates inside the member. */
 export function memberJoinObjects(member: JoinMember, settings: JoinSettings): MemberJoinObjects {
-    const names = joinNames(member.name, settings);
+    const names = joinNames(member.name, settings, member.tokenRotation);
     const namespace = settings.kubefedNamespace;
     return {
         namespace: { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } },
@@ -97,7 +106,7 @@ export interface HostJoinObjects<V> {
 
 /** What the join creates on the host. */
 export function hostJoinObjects<V>(member: JoinMember, settings: HostJoinSettings, values: HostJoinValues<V>): HostJoinObjects<V> {
-    const names = joinNames(member.name, settings);
+    const names = joinNames(member.name, settings, member.tokenRotation);
     const namespace = settings.kubefedNamespace;
     const spec: Record<string, unknown> = {
         apiEndpoint: values.apiEndpoint,
@@ -113,9 +122,16 @@ export function hostJoinObjects<V>(member: JoinMember, settings: HostJoinSetting
         spec.proxyURL = member.proxyURL;
     }
     // The federation label places the federation's FederatedNamespaces (workloads.ts).
-    const metadata: KubernetesObject["metadata"] = { name: names.kubeFedCluster, namespace, labels: { ...member.labels, [FEDERATION_LABEL]: settings.federationName } };
+    // The token annotation changes with each rotation: KubeFed v0.10.0 builds a new client for a
+    // member (reading the token again) only when its KubeFedCluster's spec, labels or annotations change.
+    const metadata: KubernetesObject["metadata"] = {
+        name: names.kubeFedCluster,
+        namespace,
+        labels: { ...member.labels, [FEDERATION_LABEL]: settings.federationName },
+        annotations: { [TOKEN_SECRET_ANNOTATION]: names.memberTokenSecret },
+    };
     if (values.waitForReady) {
-        metadata.annotations = { "pulumi.com/waitFor": WAIT_FOR_READY, "pulumi.com/timeoutSeconds": String(settings.readyTimeoutSeconds) };
+        metadata.annotations = { ...metadata.annotations, "pulumi.com/waitFor": WAIT_FOR_READY, "pulumi.com/timeoutSeconds": String(settings.readyTimeoutSeconds) };
     }
     return {
         tokenSecret: {

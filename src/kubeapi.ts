@@ -8,6 +8,8 @@ import { MemberAccess } from "./kubeconfig";
 export interface KubeApi {
     /** Sends a request; resolves with the parsed JSON body of a 2xx answer, rejects on anything else. */
     request<T = any>(method: "GET" | "POST" | "PATCH", path: string, body?: unknown): Promise<T>;
+    /** Undefined when the API server answers at all (whatever the status), else why it does not. */
+    unreachable(timeoutMs?: number): Promise<string | undefined>;
 }
 
 const TIMEOUT_MS = 15_000;
@@ -19,6 +21,17 @@ export function kubeApi(access: Pick<MemberAccess, "server" | "caPem" | "token" 
     }
     const agent = new https.Agent({ ca: access.caPem, rejectUnauthorized: !access.insecureSkipTLSVerify });
     return {
+        unreachable(timeoutMs = 5_000): Promise<string | undefined> {
+            return new Promise((resolve) => {
+                const req = https.request(new URL("/healthz", access.server), { method: "GET", agent, timeout: timeoutMs }, (res) => {
+                    res.resume();
+                    resolve(undefined);
+                });
+                req.on("timeout", () => req.destroy(new Error(`no answer within ${timeoutMs / 1000} s`)));
+                req.on("error", (e) => resolve(`${access.server}: ${e.message}`));
+                req.end();
+            });
+        },
         request<T>(method: string, path: string, body?: unknown): Promise<T> {
             const url = new URL(path, access.server);
             const payload = body === undefined ? undefined : JSON.stringify(body);

@@ -235,6 +235,9 @@ function memberProblems(member: MemberClusterArgs, index: number, seen: Map<stri
             add("disabledTLSValidations lists a value more than once");
         }
     }
+    if (member.tokenRotation !== undefined && typeof member.tokenRotation !== "string") {
+        add("tokenRotation must be a string");
+    }
     if (member.proxyURL !== undefined && !parseURL(member.proxyURL, PROXY_SCHEMES)) {
         add(`proxyURL ${JSON.stringify(member.proxyURL)} is not an http, https or socks5 URL with a host`);
     }
@@ -365,6 +368,7 @@ export function validateFederationArgs(componentName: string, args: KubefedFeder
                 replicas: m.replicas ?? DEFAULTS.replicas,
                 disabledTLSValidations: [...(m.disabledTLSValidations ?? [])],
                 proxyURL: m.proxyURL,
+                tokenRotation: m.tokenRotation,
             }),
         ),
         (m) => m.name,

@@ -296,7 +296,10 @@ export function runInChildProcess(program: string): { status: number | null; out
         const pulumi = require("@pulumi/pulumi");
         const helpers = require("./tests/helpers/mocks.ts");
         pulumi.runtime.setMocks({ newResource: (a) => ({ id: a.name + "-id", state: { ...a.inputs, ...helpers.mockState(a.type, a.inputs) } }), call: (a) => a.inputs }, "p", "s", false)
-            .then(() => { const { KubefedFederation } = require("./src"); ${program} });`;
+            .then(() => {
+                // The SDK's mock monitor does not answer hook registrations: accept them.
+                pulumi.runtime.getMonitor().registerResourceHook = (req, callback) => callback(null, {});
+                const { KubefedFederation } = require("./src"); ${program} });`;
     const result = childProcess.spawnSync(process.execPath, ["-e", script], { cwd: root, encoding: "utf8", timeout: 60_000 });
     return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }

@@ -14,7 +14,7 @@ function summary(run: FederationRun): string[] {
     return run.children
         .map((r) => {
             if (r.type === "pulumi:providers:kubernetes") {
-                return `provider ${r.name} (${r.inputs.clusterIdentifier})`;
+                return `provider ${r.name}${r.inputs.deleteUnreachable ? " (deleteUnreachable)" : ""}`;
             }
             const meta = r.inputs.metadata;
             return `${r.type.split(":")[2]} ${meta.namespace ?? ""}/${meta.name} @${providerName(r)}`;
@@ -34,7 +34,7 @@ function memberSummary(m: string, scope: "Cluster" | "Namespaced", host = "host"
                   `ClusterRoleBinding /kubefed-controller-manager:${NS}:healthcheck-${sa} @fed-${m}`,
               ];
     return [
-        `provider fed-${m} (kubefed-member-${m})`,
+        `provider fed-${m} (deleteUnreachable)`,
         `NamespacePatch /${NS} @fed-${m}`,
         `ServiceAccount ${NS}/${sa} @fed-${m}`,
         `Secret ${NS}/${sa} @fed-${m}`,
@@ -65,11 +65,40 @@ test("the host objects go through the provider given to the component, members t
     expect(find(run, SECRET, "member1-host", NS).provider).toMatch(/kubefed:index:KubefedFederation\$pulumi:providers:kubernetes::fed-member1::/);
 });
 
-test("every child with a fixed name is deleted before it is replaced", async () => {
+test("every child with a fixed name is deleted before it is replaced; the member's token Secret, renamed by a rotation, after", async () => {
     const run = await runFederation({ clusters: [member("member1")], scope: "Namespaced" });
     const fixedNames = run.children.filter((r) => r.type !== "pulumi:providers:kubernetes" && r.type !== "kubernetes:core/v1:NamespacePatch");
     expect(fixedNames).toHaveLength(10);
-    expect(fixedNames.filter((r) => !r.deleteBeforeReplace).map((r) => r.name)).toEqual([]);
+    expect(fixedNames.filter((r) => !r.deleteBeforeReplace).map((r) => r.name)).toEqual(["fed/members/member1/token"]);
+});
+
+test("tokenRotation: each value names the member's token Secret anew; the host's copy, and the KubeFedCluster's annotation, follow", async () => {
+    const secrets = async (tokenRotation?: string) => {
+        const run = await runFederation({ clusters: [member("member1", { tokenRotation })] });
+        const token = byKind(run, SECRET).find((r) => r.inputs.type === "kubernetes.io/service-account-token")!;
+        return {
+            run,
+            name: token.inputs.metadata.name as string,
+            hostToken: find(run, SECRET, "member1-host-token", NS).inputs.data.token,
+            annotation: find(run, KFC, "member1", NS).inputs.metadata.annotations["kubefed-iac.io/token-secret"],
+        };
+    };
+    const unset = await secrets();
+    const first = await secrets("2026-12");
+    const again = await secrets("2026-12");
+    const next = await secrets("2027-01");
+    expect(unset.name).toBe("member1-host");
+    expect(first.name).toMatch(/^member1-host-[0-9a-f]{10}$/);
+    expect(next.name).toMatch(/^member1-host-[0-9a-f]{10}$/);
+    expect(new Set([unset.name, first.name, next.name]).size).toBe(3);
+    expect(again.name).toBe(first.name);
+    for (const s of [unset, first, next]) {
+        expect(s.annotation).toBe(s.name);
+        expect(s.hostToken).toBe(b64(serviceAccountToken(s.name)));
+    }
+    // A rotation changes the member's token Secret, the host's copy, the KubeFedCluster and the kubeconfig Secret; nothing else.
+    expect(changes(first.run, next.run).changed).toEqual([`${SECRET}::fed-kubeconfig`, `${SECRET}::fed/members/member1/host-token`, `${SECRET}::fed/members/member1/token`, `${KFC}::fed/members/member1/kubefedcluster`].sort());
+    expect(changes(first.run, again.run)).toEqual({ added: [], removed: [], changed: [] });
 });
 
 test("fields: the KubeFedCluster, the token Secrets, the service account and the member provider", async () => {
@@ -81,7 +110,7 @@ test("fields: the KubeFedCluster, the token Secrets, the service account and the
     expect(find(run, KFC, "member1", "fed-system").inputs).toEqual({
         apiVersion: "core.kubefed.io/v1beta1",
         kind: "KubeFedCluster",
-        metadata: { name: "member1", namespace: "fed-system", labels: { region: "eu", "kubefed-iac.io/federation": "federation" } },
+        metadata: { name: "member1", namespace: "fed-system", labels: { region: "eu", "kubefed-iac.io/federation": "federation" }, annotations: { "kubefed-iac.io/token-secret": "member1-hub" } },
         spec: {
             apiEndpoint: "https://member1.example.com:6443",
             caBundle: b64(fixtureCA("member1")),
@@ -98,7 +127,9 @@ test("fields: the KubeFedCluster, the token Secrets, the service account and the
     });
     expect(find(run, "kubernetes:core/v1:ServiceAccount", "member1-hub", "fed-system").inputs.metadata.name).toBe("member1-hub");
     const provider = run.children.find((r) => r.type === "pulumi:providers:kubernetes")!;
-    expect(provider.inputs).toMatchObject({ kubeconfig: fixtureKubeconfig("member1"), context: "member1", clusterIdentifier: "kubefed-member-member1" });
+    // No clusterIdentifier: a kubeconfig whose active cluster changes replaces the member's join (a move); one of unreachable members' deletes leave the state.
+    expect(provider.inputs).toMatchObject({ kubeconfig: fixtureKubeconfig("member1"), context: "member1", deleteUnreachable: "true" });
+    expect(provider.inputs.clusterIdentifier).toBeUndefined();
     // The KubeFedCluster waits for the host token Secret and the member's RBAC.
     const kfc = find(run, KFC, "member1", "fed-system");
     const urnOf = (r: Registration) => r.urn;
@@ -245,12 +276,12 @@ describe("credentials", () => {
 test("waitForReady annotates each KubeFedCluster and reports its Ready condition", async () => {
     const run = await runFederation({ waitForReady: true, clusters: [member("member1")] });
     // Bounded: the update fails, naming the member's KubeFedCluster, after readyTimeoutSeconds.
-    expect(find(run, KFC, "member1", NS).inputs.metadata.annotations).toEqual({ "pulumi.com/waitFor": "condition=Ready", "pulumi.com/timeoutSeconds": "120" });
+    expect(find(run, KFC, "member1", NS).inputs.metadata.annotations).toEqual({ "kubefed-iac.io/token-secret": "member1-host", "pulumi.com/waitFor": "condition=Ready", "pulumi.com/timeoutSeconds": "120" });
     const bounded = await runFederation({ waitForReady: true, readyTimeoutSeconds: 30, clusters: [member("member1")] });
     expect(find(bounded, KFC, "member1", NS).inputs.metadata.annotations["pulumi.com/timeoutSeconds"]).toBe("30");
     expect(run.clusters.member1.ready).toBe(true);
     const without = await runFederation({ clusters: [member("member1")] });
-    expect(find(without, KFC, "member1", NS).inputs.metadata.annotations).toBeUndefined();
+    expect(find(without, KFC, "member1", NS).inputs.metadata.annotations).toEqual({ "kubefed-iac.io/token-secret": "member1-host" });
     expect(without.clusters.member1.ready).toBeUndefined();
 });
 

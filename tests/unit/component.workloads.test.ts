@@ -13,6 +13,7 @@ const members = () => [member("member1", { labels: { region: "eu" } }), member("
 const withWorkload = (extra: Parameters<typeof workload>[2] = {}): KubefedFederationArgs => ({ clusters: members(), workloads: [workload("web", "shop", extra)] });
 
 const REPORT = "fed-report-propagation";
+const DEPARTURES = "fed-report-departures";
 const everyMember = { clusterSelector: { matchLabels: { "kubefed-iac.io/federation": "federation" } } };
 const placement = (run: FederationRun, type: string, name: string) => find(run, type, name, "shop").inputs.spec.placement;
 const overrides = (run: FederationRun) => find(run, FD, "web", "shop").inputs.spec.overrides;
@@ -43,7 +44,7 @@ test("one workload on every member: its namespace, FederatedNamespace and Federa
     // KubeFedClusters carry the federation label the FederatedNamespace selects by.
     expect(byKind(run, "kubernetes:core.kubefed.io/v1beta1:KubeFedCluster").map((r) => r.inputs.metadata.labels["kubefed-iac.io/federation"])).toEqual(["federation", "federation"]);
     // After each create and update, the propagation report; before, no hook.
-    expect(run.hooks).toEqual([REPORT]);
+    expect(run.hooks).toEqual([DEPARTURES, REPORT]);
     for (const federated of [deployment, find(run, FNS, "shop", "shop")]) {
         expect(federated.beforeUpdateHooks).toEqual([]);
         expect(federated.afterUpdateHooks).toEqual([REPORT]);
@@ -142,9 +143,9 @@ describe("orphanWorkloadsOnUnjoin", () => {
 
     test("binds a release hook to the kubeconfig Secret's update and a guard to every placement's, which run after it", async () => {
         const run = await runFederation(oneMemberLeft({ totalReplicas: 2 }));
-        expect(run.hooks).toEqual([RELEASE, GUARD, REPORT]);
+        expect(run.hooks).toEqual([RELEASE, GUARD, DEPARTURES, REPORT]);
         const secret = find(run, SECRET, "kubefed-kubeconfig", "kube-system");
-        expect(secret.beforeUpdateHooks).toEqual([RELEASE]);
+        expect(secret.beforeUpdateHooks).toEqual([RELEASE, DEPARTURES]);
         for (const type of [FNS, FD, RSP]) {
             const placementObject = find(run, type, type === FNS ? "shop" : "web", "shop");
             expect(placementObject.beforeUpdateHooks).toEqual([GUARD]);
@@ -152,8 +153,8 @@ describe("orphanWorkloadsOnUnjoin", () => {
         expect(find(run, FNS, "shop", "shop").dependencies).toContain(secret.urn);
         // Without the option, no hook before any step: a plain `pulumi destroy` or update is untouched.
         const plain = await runFederation(withWorkload());
-        expect(plain.hooks).toEqual([REPORT]);
-        expect(plain.children.filter((r) => r.beforeUpdateHooks.length > 0)).toEqual([]);
+        expect(plain.hooks).toEqual([DEPARTURES, REPORT]);
+        expect(plain.children.filter((r) => r.beforeUpdateHooks.length > 0).map((r) => [r.name, r.beforeUpdateHooks])).toEqual([["fed-kubeconfig", [DEPARTURES]]]);
     });
 
     test("the release hook releases the departing member with the federation's credentials for it; the guard then lets its placement go", async () => {

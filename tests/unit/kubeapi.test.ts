@@ -39,3 +39,13 @@ test("an unreachable server and a proxy are reported, not hung on", async () => 
     expect(() => kubeApi({ server: "https://m:6443", token: "t", proxyURL: "socks5://p:1080" })).toThrow("https://m:6443 is reached through the proxy socks5://p:1080, which this client does not support");
     server = await startApiServer(() => ({ status: 200 }));
 });
+
+test("unreachable(): any answer, even a refusal, is reachable; a closed port is not, with the reason", async () => {
+    const api = kubeApi({ server: server.url, caPem: TEST_APISERVER_CA, token: "t" });
+    expect(await api.unreachable()).toBeUndefined();
+    const forbidden = await startApiServer(() => status(403, "forbidden"));
+    expect(await kubeApi({ server: forbidden.url, caPem: TEST_APISERVER_CA, token: "t" }).unreachable()).toBeUndefined();
+    const port = new URL(forbidden.url).port;
+    await forbidden.close();
+    expect(await kubeApi({ server: `https://127.0.0.1:${port}`, caPem: TEST_APISERVER_CA, token: "t" }).unreachable()).toMatch(new RegExp(`^https://127.0.0.1:${port}: connect ECONNREFUSED`));
+});

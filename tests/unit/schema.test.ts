@@ -16,7 +16,7 @@ test("the component is published under its type token, with every input and outp
     expect(component.requiredInputs).toEqual(["clusters"]);
     expect(Object.keys(component.properties).sort()).toEqual(["clusterNames", "clusters"]);
     expect(Object.keys(schema.types["kubefed:index:MemberCluster"].properties).sort()).toEqual(
-        ["apiEndpoint", "caBundle", "context", "disabledTLSValidations", "kubeconfig", "labels", "name", "proxyURL", "replicas", "serverAddressByClientCIDRs"].sort(),
+        ["apiEndpoint", "caBundle", "context", "disabledTLSValidations", "kubeconfig", "labels", "name", "proxyURL", "replicas", "serverAddressByClientCIDRs", "tokenRotation"].sort(),
     );
 });
 
