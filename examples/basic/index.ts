@@ -36,6 +36,8 @@ const federation = new KubefedFederation(
             kubeconfig: config.requireSecret(`${name}Kubeconfig`),
             replicas: config.getNumber(`${name}Replicas`),
             labels: config.getObject<Record<string, string>>(`${name}Labels`),
+            // Optional: a new value rotates the federation's token in the member (e.g. monthly: "2026-12").
+            tokenRotation: config.get(`${name}TokenRotation`),
         })),
         waitForReady: config.getBoolean("waitForReady") ?? true,
         // Optional: names of this stack's federation document, when several stacks share a host.

@@ -2,6 +2,7 @@
 // its clusters, and Pulumi stacks of the example programs through the Automation API.
 import * as childProcess from "child_process";
 import * as fs from "fs";
+import * as https from "https";
 import * as path from "path";
 import { EngineEvent, LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
 
@@ -97,6 +98,9 @@ export interface MemberConfig {
     name: ClusterName;
     replicas?: number;
     labels?: Record<string, string>;
+    tokenRotation?: string;
+    /** The cluster whose kubeconfig the member is given; default: its own (another one moves it). */
+    kubeconfigOf?: ClusterName;
 }
 
 /** A stack of examples/basic (or another program folder) in the local backend, configured for `members`. */
@@ -117,7 +121,10 @@ export async function configureMembers(stack: Stack, members: MemberConfig[], ex
         waitForReady: { value: "true" },
     };
     for (const m of members) {
-        config[`${m.name}Kubeconfig`] = { value: kubeconfigOf(m.name), secret: true };
+        config[`${m.name}Kubeconfig`] = { value: kubeconfigOf(m.kubeconfigOf ?? m.name), secret: true };
+        if (m.tokenRotation !== undefined) {
+            config[`${m.name}TokenRotation`] = { value: m.tokenRotation };
+        }
         if (m.replicas !== undefined) {
             config[`${m.name}Replicas`] = { value: String(m.replicas) };
         }
@@ -268,34 +275,59 @@ export function deploymentReplicas(cluster: ClusterName, namespace: string, name
     }
 }
 
-/**
- * Watches a Deployment in some clusters while `during` runs: every `intervalMs`, one sample per
- * cluster of its replicas (undefined: absent). Returns what `during` returned and the samples.
- */
-export async function watchDeployment<T>(clusters: ClusterName[], namespace: string, name: string, during: () => Promise<T>, intervalMs = 500): Promise<{ result: T; samples: Record<string, (number | undefined)[]> }> {
+/** Runs the environment's kubectl against one cluster without blocking; resolves with stdout, or undefined on failure. */
+function kubectlAsync(cluster: ClusterName, args: string[]): Promise<string | undefined> {
     const env = environment();
-    const samples: Record<string, (number | undefined)[]> = Object.fromEntries(clusters.map((c) => [c, []]));
+    return new Promise((resolve) =>
+        childProcess.execFile(path.join(env.binDir, "kubectl"), ["--kubeconfig", env.clusters[cluster].kubeconfig, "--request-timeout=2s", ...args], (error, stdout) => resolve(error ? undefined : stdout)),
+    );
+}
+
+/** Samples `sample` every `intervalMs` while `during` runs; returns what `during` returned and the samples. */
+export async function sampleWhile<S, T>(sample: () => Promise<S>, during: () => Promise<T>, intervalMs = 500): Promise<{ result: T; samples: S[] }> {
+    const samples: S[] = [];
     let stop = false;
-    const sampleOne = (cluster: ClusterName) =>
-        new Promise<number | undefined>((resolve) =>
-            childProcess.execFile(
-                path.join(env.binDir, "kubectl"),
-                ["--kubeconfig", env.clusters[cluster].kubeconfig, "--request-timeout=2s", "get", "deployment", name, "-n", namespace, "--ignore-not-found", "-o", "jsonpath={.spec.replicas}"],
-                (error, stdout) => resolve(error || stdout.trim() === "" ? undefined : Number(stdout.trim())),
-            ),
-        );
     const loop = (async () => {
         while (!stop) {
-            const round = await Promise.all(clusters.map(sampleOne));
-            clusters.forEach((c, i) => samples[c].push(round[i]));
+            samples.push(await sample());
             await new Promise((resolve) => setTimeout(resolve, intervalMs));
         }
     })();
     try {
-        const result = await during();
-        return { result, samples };
+        return { result: await during(), samples };
     } finally {
         stop = true;
         await loop;
     }
+}
+
+/** Watches a Deployment in some clusters while `during` runs: per cluster, its replicas at each sample (undefined: absent). */
+export async function watchDeployment<T>(clusters: ClusterName[], namespace: string, name: string, during: () => Promise<T>): Promise<{ result: T; samples: Record<string, (number | undefined)[]> }> {
+    const sampleOne = async (cluster: ClusterName) => {
+        const out = (await kubectlAsync(cluster, ["get", "deployment", name, "-n", namespace, "--ignore-not-found", "-o", "jsonpath={.spec.replicas}"]))?.trim();
+        return out ? Number(out) : undefined;
+    };
+    const { result, samples } = await sampleWhile(() => Promise.all(clusters.map(sampleOne)), during);
+    return { result, samples: Object.fromEntries(clusters.map((c, i) => [c, samples.map((round) => round[i])])) };
+}
+
+/** Watches a KubeFedCluster's Ready condition while `during` runs ("True", "False", or undefined when unreadable). */
+export async function watchReady<T>(member: string, during: () => Promise<T>): Promise<{ result: T; samples: (string | undefined)[] }> {
+    const ns = environment().kubefedNamespace;
+    return sampleWhile(async () => (await kubectlAsync("host", ["get", "kubefedclusters.core.kubefed.io", member, "-n", ns, "-o", 'jsonpath={.status.conditions[?(@.type=="Ready")].status}']))?.trim(), during);
+}
+
+/** The HTTP status a cluster's API server answers GET /api with, for a bearer token. */
+export function apiStatusWithToken(cluster: ClusterName, token: string): Promise<number> {
+    const kubeconfig = kubeconfigOf(cluster);
+    const ca = Buffer.from(kubeconfig.match(/certificate-authority-data: (\S+)/)![1], "base64").toString("utf8");
+    const url = new URL("/api", environment().clusters[cluster].server);
+    return new Promise((resolve, reject) => {
+        const req = https.request(url, { ca, headers: { Authorization: `Bearer ${token}` }, timeout: 5000 }, (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+        });
+        req.on("error", reject);
+        req.end();
+    });
 }

@@ -1,0 +1,187 @@
+// End to end, day 2 of membership with the real KubeFed controller: rotating a member's token,
+// removing a member whose kube-apiserver was killed, moving a member to another cluster, repairing
+// objects deleted by hand, destroying with a member down, and recovering a killed `pulumi up`.
+import * as childProcess from "child_process";
+import * as path from "path";
+import { Stack } from "@pulumi/pulumi/automation";
+import {
+    apiStatusWithToken,
+    configureMembers,
+    deploymentReplicas,
+    environment,
+    environmentUp,
+    federationStack,
+    formatSteps,
+    fromBase64,
+    killApiserver,
+    kubectl,
+    kubectlJSON,
+    kubeFedClusterNames,
+    kubeFedClusterReady,
+    MemberConfig,
+    removeStacks,
+    ROOT,
+    run,
+    stepCollector,
+    until,
+    watchReady,
+} from "../helpers/e2e";
+
+jest.setTimeout(15 * 60 * 1000);
+
+const web = { name: "web", namespace: "day2" };
+let stack: Stack;
+let killedStack: Stack | undefined;
+const ns = () => environment().kubefedNamespace;
+
+async function deploy(members: MemberConfig[], workload: object | undefined = web, target: Stack = stack): Promise<{ steps: string[]; output: string }> {
+    await configureMembers(target, members, workload ? { workload: JSON.stringify(workload) } : {});
+    const preview = stepCollector();
+    await target.preview({ onEvent: preview.onEvent });
+    const result = await target.up();
+    expect(result.summary.result).toBe("succeeded");
+    return { steps: formatSteps(preview.steps), output: result.stdout };
+}
+
+async function previewSteps(target: Stack = stack): Promise<string[]> {
+    const preview = stepCollector();
+    await target.preview({ onEvent: preview.onEvent });
+    return formatSteps(preview.steps);
+}
+
+/** The token the host's KubeFed uses for a member. */
+const hostToken = (member: string) => fromBase64(kubectlJSON("host", ["get", "secret", `${member}-host-token`, "-n", ns()]).data.token);
+const serviceAccountIn = (cluster: "host" | "member1" | "member2", member: string) =>
+    kubectl(cluster, ["get", "serviceaccount", `${member}-host`, "-n", ns(), "--ignore-not-found", "-o", "name"]).trim() !== "";
+const waitReady = async (member: string) => expect(await until(() => kubeFedClusterReady(member), 120)).toBe(true);
+
+beforeAll(async () => {
+    environment();
+    stack = await federationStack(`membership-${Date.now()}`, [], undefined, { workload: JSON.stringify(web) });
+});
+
+afterAll(async () => {
+    environmentUp();
+    await removeStacks([stack, killedStack]);
+    for (const member of ["member1", "member2"] as const) {
+        kubectl(member, ["delete", "namespace", "day2", "--ignore-not-found", "--timeout=120s"]);
+    }
+});
+
+test("tokenRotation gives member1 a new token, KubeFed uses it without a restart, and the old one is revoked; Ready throughout", async () => {
+    await deploy([{ name: "member1" }, { name: "member2" }]);
+    const oldToken = hostToken("member1");
+    expect(await apiStatusWithToken("member1", oldToken)).toBe(200);
+
+    const { result, samples } = await watchReady("member1", () => deploy([{ name: "member1", tokenRotation: "2026-12" }, { name: "member2" }]));
+    console.log(`rotation preview:\n  ${result.steps.join("\n  ")}`);
+    expect(result.steps.filter((s) => s.includes("federation/members/member1/token"))).toEqual(["replace kubernetes:core/v1:Secret federation/members/member1/token"]);
+    expect(samples.length).toBeGreaterThan(3);
+    expect(samples.filter((s) => s !== "True")).toEqual([]);
+
+    const newToken = hostToken("member1");
+    expect(newToken).not.toBe(oldToken);
+    expect(await apiStatusWithToken("member1", newToken)).toBe(200);
+    expect(await apiStatusWithToken("member1", oldToken)).toBe(401);
+    // The old token Secret is gone from member1; the new one is named after the rotation.
+    const tokenSecrets = kubectlJSON("member1", ["get", "secrets", "-n", ns(), "--field-selector", "type=kubernetes.io/service-account-token"]).items.map((s: any) => s.metadata.name);
+    expect(tokenSecrets.filter((n: string) => n.startsWith("member1-host"))).toEqual([expect.stringMatching(/^member1-host-[0-9a-f]{10}$/)]);
+
+    // KubeFed propagates with the new token: a scale reaches member1.
+    await deploy([{ name: "member1", tokenRotation: "2026-12", replicas: 2 }, { name: "member2" }]);
+    expect(await until(() => deploymentReplicas("member1", "day2", "web") === 2, 60)).toBe(true);
+    expect(await previewSteps()).toEqual([]);
+});
+
+test("a member whose kube-apiserver was killed is removed by one plain up, naming what stays in it, and joins again once it is back", async () => {
+    killApiserver("member2");
+    try {
+        expect(await until(() => !kubeFedClusterReady("member2"), 120)).toBe(true);
+        const { output } = await deploy([{ name: "member1", tokenRotation: "2026-12", replicas: 2 }]);
+        expect(output).toContain('member "member2" leaves the federation while unreachable (');
+        expect(output).toContain(`left in the member, no longer managed: ServiceAccount ${ns()}/member2-host (with its token Secrets), ClusterRole kubefed-controller-manager:member2-host`);
+        // The host forgot it; member1 is untouched.
+        expect(kubeFedClusterNames()).toEqual(["member1"]);
+        expect(kubectl("host", ["get", "secret", "member2-host-token", "-n", ns(), "--ignore-not-found", "-o", "name"]).trim()).toBe("");
+        expect(Object.keys(kubectlJSON("host", ["get", "secret", "kubefed-kubeconfig", "-n", "kube-system"]).data)).toEqual(["kubeconfig-member1"]);
+        expect(kubectlJSON("host", ["get", "configmap", "kubefed-config", "-n", "kube-system"]).data["kubefed.yaml"]).not.toContain("member2");
+        expect(deploymentReplicas("member1", "day2", "web")).toBe(2);
+        expect(await previewSteps()).toEqual([]);
+    } finally {
+        environmentUp();
+    }
+    // Back, with the leftovers of its join: it joins again.
+    expect(serviceAccountIn("member2", "member2")).toBe(true);
+    await deploy([{ name: "member1", tokenRotation: "2026-12", replicas: 2 }, { name: "member2" }]);
+    await waitReady("member2");
+    expect(await until(() => deploymentReplicas("member2", "day2", "web") === 1, 60)).toBe(true);
+    expect(await previewSteps()).toEqual([]);
+});
+
+test("moving member2 to another cluster (the host) joins it there and removes its join from the old one", async () => {
+    // Without workloads: a moved member's Deployments would stay in the old cluster (README, Day 2).
+    await deploy([{ name: "member1", tokenRotation: "2026-12" }, { name: "member2" }], undefined);
+    const { steps } = await deploy([{ name: "member1", tokenRotation: "2026-12" }, { name: "member2", kubeconfigOf: "host" }], undefined);
+    expect(steps).toEqual(expect.arrayContaining(["replace pulumi:providers:kubernetes federation-member2", "replace kubernetes:core/v1:ServiceAccount federation/members/member2/service-account"]));
+    expect(serviceAccountIn("host", "member2")).toBe(true);
+    expect(serviceAccountIn("member2", "member2")).toBe(false);
+    const cluster = kubectlJSON("host", ["get", "kubefedclusters.core.kubefed.io", "member2", "-n", ns()]);
+    expect(cluster.spec.apiEndpoint).toBe(environment().clusters.host.server);
+    await waitReady("member2");
+    expect(await previewSteps()).toEqual([]);
+    // And back.
+    await deploy([{ name: "member1", tokenRotation: "2026-12" }, { name: "member2" }], undefined);
+    expect(serviceAccountIn("host", "member2")).toBe(false);
+    expect(serviceAccountIn("member2", "member2")).toBe(true);
+    await waitReady("member2");
+});
+
+test("a KubeFedCluster and a ClusterRoleBinding deleted by hand come back with pulumi up --refresh", async () => {
+    kubectl("host", ["delete", "kubefedclusters.core.kubefed.io", "member1", "-n", ns()]);
+    kubectl("member1", ["delete", "clusterrolebinding", "kubefed-controller-manager:member1-host"]);
+    const result = await stack.up({ refresh: true });
+    expect(result.summary.result).toBe("succeeded");
+    expect(kubeFedClusterNames()).toEqual(["member1", "member2"]);
+    expect(kubectl("member1", ["get", "clusterrolebinding", "kubefed-controller-manager:member1-host", "-o", "name"]).trim()).toBe("clusterrolebinding.rbac.authorization.k8s.io/kubefed-controller-manager:member1-host");
+    await waitReady("member1");
+    expect(await previewSteps()).toEqual([]);
+});
+
+test("pulumi destroy with member2's kube-apiserver killed completes, and the host keeps nothing of the federation", async () => {
+    killApiserver("member2");
+    try {
+        const result = await stack.destroy();
+        expect(result.summary.result).toBe("succeeded");
+        expect(kubeFedClusterNames()).toEqual([]);
+        expect(serviceAccountIn("member1", "member1")).toBe(false);
+    } finally {
+        environmentUp();
+    }
+    // What stayed in member2, deleted as the departure warning says.
+    expect(serviceAccountIn("member2", "member2")).toBe(true);
+    kubectl("member2", ["-n", ns(), "delete", "serviceaccount/member2-host"]);
+    kubectl("member2", ["delete", "clusterrole/kubefed-controller-manager:member2-host", "clusterrolebinding/kubefed-controller-manager:member2-host"]);
+});
+
+test("an up killed half-way through a join converges after refresh --clear-pending-creates and one up: one KubeFedCluster and one host token Secret per member", async () => {
+    killedStack = await federationStack(`killed-${Date.now()}`, [{ name: "member1" }, { name: "member2" }]);
+    const env = environment();
+    const pulumi = path.join(env.binDir, "pulumi");
+    const cwd = path.join(ROOT, "examples", "basic");
+    const up = childProcess.spawn(pulumi, ["up", "--yes", "--skip-preview", "--stack", killedStack.name], { cwd, env: { ...process.env, ...env.env }, detached: true, stdio: "ignore" });
+    // Kill its whole process group (CLI, language host, program, providers) once the join has begun in a member.
+    expect(await until(() => serviceAccountIn("member1", "member1") || serviceAccountIn("member2", "member2"), 120)).toBe(true);
+    process.kill(-up.pid!, "SIGKILL");
+    await new Promise((resolve) => up.once("exit", resolve));
+
+    // The local backend keeps no lock to cancel; what the kill left pending is cleared by a refresh.
+    run(pulumi, ["refresh", "--yes", "--clear-pending-creates", "--stack", killedStack.name], cwd);
+    const result = await killedStack.up();
+    expect(result.summary.result).toBe("succeeded");
+    expect(kubeFedClusterNames()).toEqual(["member1", "member2"]);
+    const hostSecrets = kubectlJSON("host", ["get", "secrets", "-n", ns()]).items.map((s: any) => s.metadata.name).filter((n: string) => n.startsWith("member"));
+    expect(hostSecrets.sort()).toEqual(["member1-host-token", "member2-host-token"]);
+    await waitReady("member1");
+    await waitReady("member2");
+    expect(await previewSteps(killedStack)).toEqual([]);
+});
