@@ -2,6 +2,7 @@
 // calls the component makes itself (see orphan.ts); everything else goes through
 // pulumi-kubernetes. Node's own https, because @kubernetes/client-node 1.x is ESM-only and
 // brings a dozen packages for what is three verbs here.
+import * as http from "http";
 import * as https from "https";
 import { MemberAccess } from "./kubeconfig";
 
@@ -19,21 +20,25 @@ export function kubeApi(access: Pick<MemberAccess, "server" | "caPem" | "token" 
     if (access.proxyURL) {
         throw new Error(`${access.server} is reached through the proxy ${access.proxyURL}, which this client does not support`);
     }
-    const agent = new https.Agent({ ca: access.caPem, rejectUnauthorized: !access.insecureSkipTLSVerify });
+    const base = new URL(access.server);
+    // http(s), as the endpoint says; a path prefix in it (an API server behind a path) is kept.
+    const transport = base.protocol === "http:" ? { request: http.request, agent: undefined } : { request: https.request, agent: new https.Agent({ ca: access.caPem, rejectUnauthorized: !access.insecureSkipTLSVerify }) };
+    const urlOf = (path: string) => new URL(`${base.pathname.replace(/\/+$/, "")}${path}`, base);
+    const agent = transport.agent;
     return {
         unreachable(timeoutMs = 5_000): Promise<string | undefined> {
             return new Promise((resolve) => {
-                const req = https.request(new URL("/healthz", access.server), { method: "GET", agent, timeout: timeoutMs }, (res) => {
+                const req = transport.request(urlOf("/healthz"), { method: "GET", agent, timeout: timeoutMs }, (res) => {
                     res.resume();
                     resolve(undefined);
                 });
                 req.on("timeout", () => req.destroy(new Error(`no answer within ${timeoutMs / 1000} s`)));
-                req.on("error", (e) => resolve(`${access.server}: ${e.message}`));
+                req.on("error", (e: Error) => resolve(`${access.server}: ${e.message}`));
                 req.end();
             });
         },
         request<T>(method: string, path: string, body?: unknown): Promise<T> {
-            const url = new URL(path, access.server);
+            const url = urlOf(path);
             const payload = body === undefined ? undefined : JSON.stringify(body);
             const headers: Record<string, string> = { Authorization: `Bearer ${access.token}`, Accept: "application/json" };
             if (payload !== undefined) {
@@ -41,7 +46,7 @@ export function kubeApi(access: Pick<MemberAccess, "server" | "caPem" | "token" 
                 headers["Content-Type"] = method === "PATCH" ? "application/merge-patch+json" : "application/json";
             }
             return new Promise<T>((resolve, reject) => {
-                const req = https.request(url, { method, headers, agent, timeout: TIMEOUT_MS }, (res) => {
+                const req = transport.request(url, { method, headers, agent, timeout: TIMEOUT_MS }, (res) => {
                     const chunks: Buffer[] = [];
                     res.on("data", (c: Buffer) => chunks.push(c));
                     res.on("end", () => {
@@ -60,7 +65,7 @@ export function kubeApi(access: Pick<MemberAccess, "server" | "caPem" | "token" 
                     });
                 });
                 req.on("timeout", () => req.destroy(new Error(`no answer within ${TIMEOUT_MS / 1000} s`)));
-                req.on("error", (e) => reject(new Error(`${method} ${url.href}: ${e.message}`)));
+                req.on("error", (e: Error) => reject(new Error(`${method} ${url.href}: ${e.message}`)));
                 req.end(payload);
             });
         },

@@ -1,4 +1,5 @@
 // The component's own API client, against a stand-in HTTPS API server.
+import * as http from "http";
 import { kubeApi } from "../../src/kubeapi";
 import { fixtureCA } from "../helpers/mocks";
 import { startApiServer, status, TEST_APISERVER_CA, TestApiServer } from "../helpers/apiserver";
@@ -48,4 +49,21 @@ test("unreachable(): any answer, even a refusal, is reachable; a closed port is 
     const port = new URL(forbidden.url).port;
     await forbidden.close();
     expect(await kubeApi({ server: `https://127.0.0.1:${port}`, caPem: TEST_APISERVER_CA, token: "t" }).unreachable()).toMatch(new RegExp(`^https://127.0.0.1:${port}: connect ECONNREFUSED`));
+});
+
+test("a path prefix in the member's server URL is kept, and an http:// endpoint is spoken to in http", async () => {
+    const api = kubeApi({ server: `${server.url}/clusters/member1/`, caPem: TEST_APISERVER_CA, token: "t" });
+    await api.request("GET", "/api/v1/namespaces?labelSelector=a%3Db");
+    expect(server.requests.map((r) => r.path)).toEqual(["/clusters/member1/api/v1/namespaces?labelSelector=a%3Db"]);
+
+    const plain = http.createServer((req, res) => res.end(JSON.stringify({ path: req.url, auth: req.headers.authorization })));
+    await new Promise<void>((resolve) => plain.listen(0, "127.0.0.1", resolve));
+    try {
+        const address = plain.address() as { port: number };
+        const overHttp = kubeApi({ server: `http://127.0.0.1:${address.port}/prefix`, token: "t" });
+        expect(await overHttp.request("GET", "/api")).toEqual({ path: "/prefix/api", auth: "Bearer t" });
+        expect(await overHttp.unreachable()).toBeUndefined();
+    } finally {
+        await new Promise((resolve) => plain.close(resolve));
+    }
 });
