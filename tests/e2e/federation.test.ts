@@ -32,13 +32,13 @@ let footprints: Record<"member1" | "member2", { inMember: string[]; onHost: stri
 
 const member2Resources = [
     "pulumi:providers:kubernetes federation-member2",
-    "kubernetes:core/v1:NamespacePatch federation-member2-namespace",
-    "kubernetes:core/v1:ServiceAccount federation-member2-service-account",
-    "kubernetes:core/v1:Secret federation-member2-token",
-    "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole federation-member2-cluster-role",
-    "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding federation-member2-cluster-role-binding",
-    "kubernetes:core/v1:Secret federation-member2-host-token",
-    "kubernetes:core.kubefed.io/v1beta1:KubeFedCluster federation-member2-kubefedcluster",
+    "kubernetes:core/v1:NamespacePatch federation/members/member2/namespace",
+    "kubernetes:core/v1:ServiceAccount federation/members/member2/service-account",
+    "kubernetes:core/v1:Secret federation/members/member2/token",
+    "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole federation/members/member2/cluster-role",
+    "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding federation/members/member2/cluster-role-binding",
+    "kubernetes:core/v1:Secret federation/members/member2/host-token",
+    "kubernetes:core.kubefed.io/v1beta1:KubeFedCluster federation/members/member2/kubefedcluster",
 ];
 const federationWideUpdates = ["update kubernetes:core/v1:ConfigMap federation-config", "update kubernetes:core/v1:Secret federation-kubeconfig"];
 

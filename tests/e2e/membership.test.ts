@@ -179,7 +179,7 @@ test("pulumi destroy with member2's kube-apiserver killed completes, and the hos
     kubectl("member2", ["delete", "clusterrole/kubefed-controller-manager:member2-host", "clusterrolebinding/kubefed-controller-manager:member2-host"]);
 });
 
-test("an up killed half-way through a join converges after refresh --clear-pending-creates and one up: one KubeFedCluster and one host token Secret per member", async () => {
+test("an up killed half-way through a join converges after cancel, refresh --clear-pending-creates and one up: one KubeFedCluster and one host token Secret per member", async () => {
     killedStack = await federationStack(`killed-${Date.now()}`, [{ name: "member1" }, { name: "member2" }]);
     const env = environment();
     const pulumi = path.join(env.binDir, "pulumi");
@@ -190,7 +190,8 @@ test("an up killed half-way through a join converges after refresh --clear-pendi
     process.kill(-up.pid!, "SIGKILL");
     await new Promise((resolve) => up.once("exit", resolve));
 
-    // The local backend keeps no lock to cancel; what the kill left pending is cleared by a refresh.
+    // As a user recovers: release the killed update's lock, clear what it left pending, up.
+    run(pulumi, ["cancel", "--yes", "--stack", killedStack.name], cwd);
     run(pulumi, ["refresh", "--yes", "--clear-pending-creates", "--stack", killedStack.name], cwd);
     const result = await killedStack.up();
     expect(result.summary.result).toBe("succeeded");

@@ -49,7 +49,7 @@ afterAll(async () => {
 
 test("each placed member runs the Deployment with its own replicas, written by the KubeFed controller", async () => {
     await deploy([{ name: "member1" }, { name: "member2" }], web);
-    // `up` returned once KubeFed reported the propagation: no waiting here.
+    // `up` returned once KubeFed had processed the placement: no waiting here.
     expect([replicasIn("member1"), replicasIn("member2")]).toEqual([1, 1]);
     const labels = kubectl("member1", ["get", "deployment", "web", "-n", "shop", "-o", "jsonpath={.metadata.labels}"]);
     expect(JSON.parse(labels)).toMatchObject({ app: "web", "kubefed.io/managed": "true" });
@@ -57,7 +57,7 @@ test("each placed member runs the Deployment with its own replicas, written by t
 
 test("scaling member1 from 1 to 3 is a preview of updates only, and member1 then runs 3", async () => {
     const { steps } = await deploy([{ name: "member1", replicas: 3 }, { name: "member2" }], web);
-    expect(steps).toEqual(["update kubernetes:core/v1:ConfigMap federation-config", "update kubernetes:types.kubefed.io/v1beta1:FederatedDeployment federation-shop-web"]);
+    expect(steps).toEqual(["update kubernetes:core/v1:ConfigMap federation-config", "update kubernetes:types.kubefed.io/v1beta1:FederatedDeployment federation/workloads/shop/web"]);
     expect([replicasIn("member1"), replicasIn("member2")]).toEqual([3, 1]);
 });
 
