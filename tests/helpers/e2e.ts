@@ -232,6 +232,8 @@ export function plaintextCredentialsIn(stackName: string, members: ClusterName[]
 export async function removeStacks(stacks: (Stack | undefined)[]): Promise<void> {
     for (const stack of stacks) {
         if (stack) {
+            // A test that killed an update leaves its lock.
+            await stack.cancel().catch(() => undefined);
             await stack.destroy().catch(() => undefined);
             await stack.workspace.removeStack(stack.name).catch(() => undefined);
         }
