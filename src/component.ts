@@ -14,6 +14,7 @@ import { LegacyAliases, MemberPart, names } from "./names";
 import { MemberAccess, readMemberKubeconfig } from "./kubeconfig";
 import { fromBase64, KubernetesObject } from "./objects";
 import { departingMembers, placedOn, releaseWorkloads } from "./orphan";
+import { memberRBAC } from "./rbac";
 import { FederatedStatus, propagationWarning } from "./propagation";
 import { FederationSettings, KubefedValidationError, MemberSpec, validateFederationArgs, WorkloadSpec } from "./validate";
 import { deploymentTemplate, federatedDeployment, federatedNamespace, placedMembers, replicaSchedulingPreference } from "./workloads";
@@ -37,6 +38,12 @@ const RESOURCE_CLASSES: { [apiVersionKind: string]: ResourceClass } = {
 /** `ClusterRoleBinding` → `cluster-role-binding`, the part of a logical name that says which RBAC object it is. */
 function kebab(kind: string): MemberPart {
     return kind.replace(/([a-z])([A-Z])/g, "$1-$2").toLowerCase() as MemberPart;
+}
+
+/** The parts of every member's logical names: its join objects, whose RBAC depends on the scope. */
+function memberParts(settings: FederationSettings): MemberPart[] {
+    const rbac = memberRBAC(settings.scope, { serviceAccount: "", namespace: settings.kubefedNamespace }).map((o) => kebab(o.kind));
+    return ["namespace", "service-account", "token", ...rbac, "host-token", "kubefedcluster"];
 }
 
 /** A value known now (from plain inputs), or only at deploy time. */
@@ -92,11 +99,7 @@ export class KubefedFederation extends pulumi.ComponentResource {
         // No args here: component inputs are stored in state, and these hold credentials.
         super(KUBEFED_FEDERATION_TYPE, name, {}, opts);
 
-        const aliases = new LegacyAliases(name, {
-            members: members.map((m) => m.name),
-            memberParts: ["namespace", "service-account", "token", "host-token", "kubefedcluster", ...memberJoinObjects({ name: "", labels: {}, disabledTLSValidations: [] }, settings).rbac.map((o) => kebab(o.kind))],
-            workloads,
-        });
+        const aliases = new LegacyAliases(name, { members: members.map((m) => m.name), memberParts: memberParts(settings), workloads });
         const deployTimeEndpoints = this.deployTimeEndpoints(name, members);
         const joined = members.map((member) => this.joinMember(name, member, settings, aliases, deployTimeEndpoints));
 

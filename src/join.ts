@@ -128,7 +128,8 @@ export function hostJoinObjects<V>(member: JoinMember, settings: HostJoinSetting
         name: names.kubeFedCluster,
         namespace,
         labels: { ...member.labels, [FEDERATION_LABEL]: settings.federationName },
-        annotations: { [TOKEN_SECRET_ANNOTATION]: names.memberTokenSecret },
+        // Forced: taking over a KubeFedCluster that `kubefedctl join` created (its secretRef differs) is ours to do.
+        annotations: { [TOKEN_SECRET_ANNOTATION]: names.memberTokenSecret, "pulumi.com/patchForce": "true" },
     };
     if (values.waitForReady) {
         metadata.annotations = { ...metadata.annotations, "pulumi.com/waitFor": WAIT_FOR_READY, "pulumi.com/timeoutSeconds": String(settings.readyTimeoutSeconds) };

@@ -110,7 +110,7 @@ test("fields: the KubeFedCluster, the token Secrets, the service account and the
     expect(find(run, KFC, "member1", "fed-system").inputs).toEqual({
         apiVersion: "core.kubefed.io/v1beta1",
         kind: "KubeFedCluster",
-        metadata: { name: "member1", namespace: "fed-system", labels: { region: "eu", "kubefed-iac.io/federation": "federation" }, annotations: { "kubefed-iac.io/token-secret": "member1-hub" } },
+        metadata: { name: "member1", namespace: "fed-system", labels: { region: "eu", "kubefed-iac.io/federation": "federation" }, annotations: { "kubefed-iac.io/token-secret": "member1-hub", "pulumi.com/patchForce": "true" } },
         spec: {
             apiEndpoint: "https://member1.example.com:6443",
             caBundle: b64(fixtureCA("member1")),
@@ -276,12 +276,12 @@ describe("credentials", () => {
 test("waitForReady annotates each KubeFedCluster and reports its Ready condition", async () => {
     const run = await runFederation({ waitForReady: true, clusters: [member("member1")] });
     // Bounded: the update fails, naming the member's KubeFedCluster, after readyTimeoutSeconds.
-    expect(find(run, KFC, "member1", NS).inputs.metadata.annotations).toEqual({ "kubefed-iac.io/token-secret": "member1-host", "pulumi.com/waitFor": "condition=Ready", "pulumi.com/timeoutSeconds": "120" });
+    expect(find(run, KFC, "member1", NS).inputs.metadata.annotations).toEqual({ "kubefed-iac.io/token-secret": "member1-host", "pulumi.com/patchForce": "true", "pulumi.com/waitFor": "condition=Ready", "pulumi.com/timeoutSeconds": "120" });
     const bounded = await runFederation({ waitForReady: true, readyTimeoutSeconds: 30, clusters: [member("member1")] });
     expect(find(bounded, KFC, "member1", NS).inputs.metadata.annotations["pulumi.com/timeoutSeconds"]).toBe("30");
     expect(run.clusters.member1.ready).toBe(true);
     const without = await runFederation({ clusters: [member("member1")] });
-    expect(find(without, KFC, "member1", NS).inputs.metadata.annotations).toEqual({ "kubefed-iac.io/token-secret": "member1-host" });
+    expect(find(without, KFC, "member1", NS).inputs.metadata.annotations).toEqual({ "kubefed-iac.io/token-secret": "member1-host", "pulumi.com/patchForce": "true" });
     expect(without.clusters.member1.ready).toBeUndefined();
 });
 

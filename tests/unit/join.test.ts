@@ -53,7 +53,7 @@ test("on the host: the token Secret and the KubeFedCluster pointing at it", () =
             name: "member1",
             namespace: "kube-federation-system",
             labels: { region: "eu", "kubefed-iac.io/federation": "federation" },
-            annotations: { "kubefed-iac.io/token-secret": "member1-host", "pulumi.com/waitFor": "condition=Ready", "pulumi.com/timeoutSeconds": "120" },
+            annotations: { "kubefed-iac.io/token-secret": "member1-host", "pulumi.com/patchForce": "true", "pulumi.com/waitFor": "condition=Ready", "pulumi.com/timeoutSeconds": "120" },
         },
         spec: {
             apiEndpoint: "https://m1:6443",
@@ -72,7 +72,7 @@ test("optional KubeFedCluster fields are left out when not given", () => {
         caBundleBase64: undefined,
         waitForReady: false,
     });
-    expect(kubeFedCluster.metadata).toEqual({ name: "member1", namespace: "kube-federation-system", labels: { "kubefed-iac.io/federation": "federation" }, annotations: { "kubefed-iac.io/token-secret": "member1-host" } });
+    expect(kubeFedCluster.metadata).toEqual({ name: "member1", namespace: "kube-federation-system", labels: { "kubefed-iac.io/federation": "federation" }, annotations: { "kubefed-iac.io/token-secret": "member1-host", "pulumi.com/patchForce": "true" } });
     expect(kubeFedCluster.spec).toEqual({ apiEndpoint: "https://m1:6443", secretRef: { name: "member1-host-token" } });
 });
 
