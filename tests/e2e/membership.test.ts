@@ -6,12 +6,10 @@ import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
 import {
     apiStatusWithToken,
-    configureMembers,
     deploymentReplicas,
     environment,
     environmentUp,
     federationStack,
-    formatSteps,
     fromBase64,
     killApiserver,
     kubectl,
@@ -19,10 +17,11 @@ import {
     kubeFedClusterNames,
     kubeFedClusterReady,
     MemberConfig,
+    previewAndUp,
+    previewSteps,
     removeStacks,
     ROOT,
     run,
-    stepCollector,
     until,
     watchReady,
 } from "../helpers/e2e";
@@ -35,20 +34,7 @@ let killedStack: Stack | undefined;
 const ns = () => environment().kubefedNamespace;
 
 /** Previews and applies `members`, running `workload` (null: none). */
-async function deploy(members: MemberConfig[], workload: object | null = web, target: Stack = stack): Promise<{ steps: string[]; output: string }> {
-    await configureMembers(target, members, workload ? { workload: JSON.stringify(workload) } : {});
-    const preview = stepCollector();
-    await target.preview({ onEvent: preview.onEvent });
-    const result = await target.up();
-    expect(result.summary.result).toBe("succeeded");
-    return { steps: formatSteps(preview.steps), output: result.stdout };
-}
-
-async function previewSteps(target: Stack = stack): Promise<string[]> {
-    const preview = stepCollector();
-    await target.preview({ onEvent: preview.onEvent });
-    return formatSteps(preview.steps);
-}
+const deploy = (members: MemberConfig[], workload: object | null = web) => previewAndUp(stack, members, workload ? { workload: JSON.stringify(workload) } : {});
 
 /** The token the host's KubeFed uses for a member. */
 const hostToken = (member: string) => fromBase64(kubectlJSON("host", ["get", "secret", `${member}-host-token`, "-n", ns()]).data.token);
@@ -103,7 +89,7 @@ test("tokenRotation gives member1 a new token, KubeFed uses it without a restart
     // KubeFed propagates with the new token: a scale reaches member1.
     await deploy([{ name: "member1", tokenRotation: "2026-12", replicas: 2 }, { name: "member2" }]);
     expect(await until(() => deploymentReplicas("member1", "day2", "web") === 2, 60)).toBe(true);
-    expect(await previewSteps()).toEqual([]);
+    expect(await previewSteps(stack)).toEqual([]);
 });
 
 test("a member whose kube-apiserver was killed is removed by one plain up, naming what stays in it, and joins again once it is back", async () => {
@@ -119,7 +105,7 @@ test("a member whose kube-apiserver was killed is removed by one plain up, namin
         expect(Object.keys(kubectlJSON("host", ["get", "secret", "kubefed-kubeconfig", "-n", "kube-system"]).data)).toEqual(["kubeconfig-member1"]);
         expect(kubectlJSON("host", ["get", "configmap", "kubefed-config", "-n", "kube-system"]).data["kubefed.yaml"]).not.toContain("member2");
         expect(deploymentReplicas("member1", "day2", "web")).toBe(2);
-        expect(await previewSteps()).toEqual([]);
+        expect(await previewSteps(stack)).toEqual([]);
     } finally {
         environmentUp();
     }
@@ -128,7 +114,7 @@ test("a member whose kube-apiserver was killed is removed by one plain up, namin
     await deploy([{ name: "member1", tokenRotation: "2026-12", replicas: 2 }, { name: "member2" }]);
     await waitReady("member2");
     expect(await until(() => deploymentReplicas("member2", "day2", "web") === 1, 60)).toBe(true);
-    expect(await previewSteps()).toEqual([]);
+    expect(await previewSteps(stack)).toEqual([]);
 });
 
 test("moving member2 to another cluster (the host) joins it there and removes its join from the old one", async () => {
@@ -141,7 +127,7 @@ test("moving member2 to another cluster (the host) joins it there and removes it
     const cluster = kubectlJSON("host", ["get", "kubefedclusters.core.kubefed.io", "member2", "-n", ns()]);
     expect(cluster.spec.apiEndpoint).toBe(environment().clusters.host.server);
     await waitReady("member2");
-    expect(await previewSteps()).toEqual([]);
+    expect(await previewSteps(stack)).toEqual([]);
     // And back.
     await deploy([{ name: "member1", tokenRotation: "2026-12" }, { name: "member2" }], null);
     expect(serviceAccountIn("host", "member2")).toBe(false);
@@ -157,7 +143,7 @@ test("a KubeFedCluster and a ClusterRoleBinding deleted by hand come back with p
     expect(kubeFedClusterNames()).toEqual(["member1", "member2"]);
     expect(kubectl("member1", ["get", "clusterrolebinding", "kubefed-controller-manager:member1-host", "-o", "name"]).trim()).toBe("clusterrolebinding.rbac.authorization.k8s.io/kubefed-controller-manager:member1-host");
     await waitReady("member1");
-    expect(await previewSteps()).toEqual([]);
+    expect(await previewSteps(stack)).toEqual([]);
 });
 
 test("pulumi destroy with member2's kube-apiserver killed completes, and the host keeps nothing of the federation", async () => {

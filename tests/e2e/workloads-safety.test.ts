@@ -4,18 +4,17 @@
 // member's kube-apiserver killed does not stall a change for the others.
 import { Stack } from "@pulumi/pulumi/automation";
 import {
-    configureMembers,
     deploymentReplicas,
     environment,
     environmentUp,
     federationStack,
-    formatSteps,
     killApiserver,
     kubectl,
     kubeFedClusterReady,
     MemberConfig,
+    previewAndUp,
+    previewSteps,
     removeStacks,
-    stepCollector,
     until,
     watchDeployment,
 } from "../helpers/e2e";
@@ -32,22 +31,7 @@ const replicas = (member: "member1" | "member2") => deploymentReplicas(member, "
 const usersOwn = () => kubectl("member2", ["get", "configmap", "users-own", "-n", "shop", "--ignore-not-found", "-o", "jsonpath={.data.owner}"]).trim();
 const namespaceExists = (member: "member1" | "member2") => kubectl(member, ["get", "namespace", "shop", "--ignore-not-found", "-o", "name"]).trim() === "namespace/shop";
 
-async function deploy(members: MemberConfig[], workload: object | undefined): Promise<{ steps: string[]; output: string; seconds: number }> {
-    await configureMembers(stack, members, workload ? { workload: JSON.stringify(workload) } : {});
-    const preview = stepCollector();
-    await stack.preview({ onEvent: preview.onEvent });
-    const started = Date.now();
-    const result = await stack.up();
-    expect(result.summary.result).toBe("succeeded");
-    return { steps: formatSteps(preview.steps), output: result.stdout, seconds: (Date.now() - started) / 1000 };
-}
-
-/** The steps a preview would take now; empty when the stack is converged. */
-async function previewSteps(): Promise<string[]> {
-    const preview = stepCollector();
-    await stack.preview({ onEvent: preview.onEvent });
-    return formatSteps(preview.steps);
-}
+const deploy = (members: MemberConfig[], workload: object) => previewAndUp(stack, members, { workload: JSON.stringify(workload) });
 
 beforeAll(async () => {
     environment();
@@ -103,7 +87,7 @@ test("switching to totalReplicas and back keeps the Deployment in both members a
     // Stays so: the scheduler is gone, nothing rewrites the overrides.
     await new Promise((resolve) => setTimeout(resolve, 5000));
     expect([replicas("member1"), replicas("member2")]).toEqual([1, 2]);
-    expect(await previewSteps()).toEqual([]);
+    expect(await previewSteps(stack)).toEqual([]);
 });
 
 test("with member2's kube-apiserver killed, scaling member1 ends in bounded time, names member2, and one up converges once it is back", async () => {
@@ -122,7 +106,7 @@ test("with member2's kube-apiserver killed, scaling member1 ends in bounded time
     expect(await until(() => kubeFedClusterReady("member2"), 120)).toBe(true);
     const converge = await stack.up();
     expect(converge.summary.result).toBe("succeeded");
-    expect(await previewSteps()).toEqual([]);
+    expect(await previewSteps(stack)).toEqual([]);
     expect(await until(() => replicas("member2") === 2, 60)).toBe(true);
 });
 

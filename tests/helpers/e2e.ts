@@ -167,6 +167,25 @@ export function formatSteps(steps: Step[]): string[] {
     return steps.map((s) => `${s.op} ${s.type} ${s.name}`).sort();
 }
 
+/** The steps a preview of `stack` would take now; empty when it is converged. */
+export async function previewSteps(stack: Stack): Promise<string[]> {
+    const collector = stepCollector();
+    await stack.preview({ onEvent: collector.onEvent });
+    return formatSteps(collector.steps);
+}
+
+/** Configures `stack` for `members` (and `extra` config), previews, then applies: the previewed steps, what `up` printed, and how long it took. */
+export async function previewAndUp(stack: Stack, members: MemberConfig[], extra: Record<string, string> = {}): Promise<{ steps: string[]; output: string; seconds: number }> {
+    await configureMembers(stack, members, extra);
+    const steps = await previewSteps(stack);
+    const started = Date.now();
+    const result = await stack.up();
+    if (result.summary.result !== "succeeded") {
+        throw new Error(`up of ${stack.name}: ${result.summary.result}`);
+    }
+    return { steps, output: result.stdout, seconds: (Date.now() - started) / 1000 };
+}
+
 /** Runs a command with the environment's PATH and Pulumi settings; returns stdout. */
 export function run(command: string, args: string[], cwd = ROOT): string {
     return childProcess.execFileSync(command, args, { cwd, encoding: "utf8", env: { ...process.env, ...environment().env }, stdio: ["ignore", "pipe", "pipe"] });
