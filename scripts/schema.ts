@@ -56,7 +56,10 @@ export function generateSchema(): Record<string, unknown> {
     });
     const referenced = new Set<string>();
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
-    const kubernetesVersion: string = pkg.dependencies["@pulumi/kubernetes"];
+    // package.json takes a range of @pulumi/kubernetes; a schema $ref names one version: the tested
+    // one, which the lock file pins (the kubernetes plugin of that version serves the schema).
+    const lock = JSON.parse(fs.readFileSync(path.join(ROOT, "package-lock.json"), "utf8"));
+    const kubernetesVersion: string = lock.packages["node_modules/@pulumi/kubernetes"].version;
 
     /** The schema of a property type; `input` tells whether it was wrapped in pulumi.Input. */
     function schemaOf(type: ts.TypeNode, tags: Set<string>): { schema: SchemaProperty; input: boolean } {
@@ -71,7 +74,7 @@ export function generateSchema(): Record<string, unknown> {
         }
         const kubernetesType = ts.isTypeReferenceNode(type) && /^k8s\.types\.(?:input|output)\.(\w+)\.(\w+)\.(\w+)$/.exec(type.typeName.getText(source));
         if (kubernetesType) {
-            // A type of the kubernetes package, at the version this package depends on.
+            // A type of the kubernetes package, at the tested version.
             const [, group, version, kind] = kubernetesType;
             return { schema: { $ref: `/kubernetes/v${kubernetesVersion}/schema.json#/types/kubernetes:${group}/${version}:${kind}` }, input: false };
         }

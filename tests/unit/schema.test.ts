@@ -20,7 +20,7 @@ test("the component is published under its type token, with every input and outp
     );
 });
 
-test("a workload's spec is the kubernetes package's DeploymentSpec, at the version this package depends on", () => {
+test("a workload's spec is the kubernetes package's DeploymentSpec, at the tested version (the lock file's)", () => {
     expect(schema.types["kubefed:index:FederatedDeployment"].properties.spec.$ref).toBe("/kubernetes/v4.25.0/schema.json#/types/kubernetes:apps/v1:DeploymentSpec");
 });
 
