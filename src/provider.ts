@@ -16,7 +16,8 @@ interface SchemaProperty {
 }
 interface PackageSchema {
     resources: { [token: string]: { inputProperties: { [name: string]: SchemaProperty } } };
-    types: { [token: string]: { properties: { [name: string]: SchemaProperty } } };
+    // Object types have properties; enum types (a string's allowed values) have none.
+    types: { [token: string]: { properties?: { [name: string]: SchemaProperty } } };
 }
 
 /** Resolves the properties the schema marks plain; leaves inputs as they came. */
@@ -29,10 +30,10 @@ async function plainWhereSchemaSays(value: Record<string, unknown>, properties: 
             continue;
         }
         const plainValue = await valueOf(input);
-        const itemType = property.items?.$ref?.replace("#/types/", "");
+        const itemProperties = schema.types[property.items?.$ref?.replace("#/types/", "") ?? ""]?.properties;
         result[key] =
-            itemType && Array.isArray(plainValue)
-                ? await Promise.all(plainValue.map(async (item) => plainWhereSchemaSays(await valueOf(item), schema.types[itemType].properties, schema)))
+            itemProperties && Array.isArray(plainValue)
+                ? await Promise.all(plainValue.map(async (item) => plainWhereSchemaSays(await valueOf(item), itemProperties, schema)))
                 : plainValue;
     }
     return result;
