@@ -9,7 +9,7 @@
 #   e2e/env.sh env            print `export ...` lines (eval "$(e2e/env.sh env)")
 #
 # State lives in <repo>/.e2e/ (certs, etcd data, kubeconfigs, logs, pids,
-# Pulumi state and home); binaries in ${KUBEFED_E2E_CACHE:-~/.cache/kubefed-e2e}/bin.
+# Pulumi state and home, bin/); binaries in ${KUBEFED_E2E_CACHE:-~/.cache/kubefed-e2e}/bin.
 set -euo pipefail
 
 E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -17,6 +17,9 @@ REPO=$(cd "$E2E_DIR/.." && pwd)
 STATE=${KUBEFED_E2E_STATE:-$REPO/.e2e}
 CACHE=${KUBEFED_E2E_CACHE:-$HOME/.cache/kubefed-e2e}
 BIN=$CACHE/bin
+# What PATH and the test helpers get: links to the binaries of $BIN but the resource plugins,
+# which `up` installs into PULUMI_HOME (see install_plugins).
+PATH_BIN=$STATE/bin
 IP_PREFIX=${KUBEFED_E2E_IP_PREFIX:-127.0.10}
 ETCD_IP=$IP_PREFIX.100
 ETCD_URL=http://$ETCD_IP:2379
@@ -310,8 +313,53 @@ start_kubefed() {
     --v=2
 }
 
+# ------------------------------------------------------------------ Pulumi --
+# The engine takes a resource plugin found on PATH over an installed one, and warns "using
+# pulumi-resource-kubernetes from $PATH at ..." on every command. So PATH gets $PATH_BIN, the
+# binaries of $BIN without the resource plugins, and the resource plugins are installed into
+# PULUMI_HOME with the real CLI. The language hosts stay on PATH: the engine looks for them next
+# to the CLI too (they are "bundled"), and warns only when the two differ.
+link_path_bin() {
+  local f
+  mkdir -p "$PATH_BIN"
+  for f in "$BIN"/*; do
+    case ${f##*/} in pulumi-resource-*) continue ;; esac
+    [ -f "$f" ] && [ -x "$f" ] && ln -sfn "$f" "$PATH_BIN/${f##*/}"
+  done
+  find "$PATH_BIN" -maxdepth 1 -xtype l -delete # binaries no longer built
+  rm -f "$PATH_BIN"/pulumi-resource-*
+}
+
+# `pulumi plugin install resource <name> <version> --file <binary>`, unless `pulumi plugin ls` lists
+# that version and it was installed from this very binary (size and mtime in $STATE/plugin-stamps:
+# build.sh rebuilds a binary in place when its module changes). Versions: what build.sh builds.
+install_plugins() {
+  local home=$STATE/pulumi-home f name version source stamp
+  [ -x "$BIN/pulumi" ] || { log "WARNING: no $BIN/pulumi: resource plugins not installed"; return 0; }
+  for f in "$BIN"/pulumi-resource-*; do
+    [ -x "$f" ] || continue
+    name=${f##*/pulumi-resource-}
+    case $name in
+      kubernetes) version=$(sed -n 's/^PULUMI_K8S_VERSION=//p' "$E2E_DIR/build.sh") ;;
+      *) log "WARNING: no version known for $f: not installed"; continue ;;
+    esac
+    source=$(stat -L -c '%s %Y' "$f")
+    stamp=$STATE/plugin-stamps/resource-$name-v$version
+    if [ "$(cat "$stamp" 2>/dev/null)" = "$source" ] \
+       && PULUMI_HOME=$home PULUMI_SKIP_UPDATE_CHECK=true "$BIN/pulumi" plugin ls --output json 2>/dev/null \
+         | python3 -c 'import json, sys; sys.exit(0 if any(p["kind"] == "resource" and p["name"] == sys.argv[1] and p["version"] == sys.argv[2] for p in json.load(sys.stdin) or []) else 1)' "$name" "$version"; then
+      continue
+    fi
+    log "installing resource plugin $name $version into $home (pulumi plugin install --file $f)"
+    PULUMI_HOME=$home PULUMI_SKIP_UPDATE_CHECK=true "$BIN/pulumi" plugin install resource "$name" "$version" --file "$f" --reinstall >>"$LOGS/plugin-install.log" 2>&1 \
+      || die "pulumi plugin install resource $name $version --file $f failed; see $LOGS/plugin-install.log"
+    mkdir -p "$STATE/plugin-stamps"
+    echo "$source" >"$stamp"
+  done
+}
+
 # --------------------------------------------------------------------- env --
-env_path() { printf '%s:%s' "$BIN" "$(printf '%s' "$PATH" | tr ':' '\n' | grep -vxF "$BIN" | paste -sd:)"; }
+env_path() { printf '%s:%s' "$PATH_BIN" "$(printf '%s' "$PATH" | tr ':' '\n' | grep -vxF -e "$BIN" -e "$PATH_BIN" | paste -sd:)"; }
 pulumi_env() { # key=value lines
   echo "PATH=$(env_path)"
   echo "PULUMI_BACKEND_URL=file://$STATE/pulumi-state"
@@ -370,6 +418,8 @@ cmd_up() {
     # Pulumi CLI, plugins and kubefedctl; the clusters are usable even if one of these fails
     "$E2E_DIR/build.sh" || log "WARNING: some binaries could not be built (see above and e2e/README.md)"
   fi
+  link_path_bin
+  install_plugins
   log "up: all components healthy in $(( $(date +%s) - t0 ))s"
   cmd_status
 }
@@ -414,7 +464,7 @@ out = {
     "env": env,
 }
 print(json.dumps(out, indent=2))
-' "$running" "$KCFG" "$(server_url host),$(server_url member1),$(server_url member2)" "$BIN" "$KUBEFED_NS"
+' "$running" "$KCFG" "$(server_url host),$(server_url member1),$(server_url member2)" "$PATH_BIN" "$KUBEFED_NS"
 }
 
 cmd_status() {

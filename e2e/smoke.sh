@@ -10,7 +10,7 @@
 # Checks: /version of the three API servers; a service-account token Secret in
 # member1 gets data.token; a hand-made KubeFedCluster for member1 becomes
 # Ready; a FederatedConfigMap propagates to member1; kubefedctl join/unjoin of
-# member2; cleanup. Ends with "N passed, N failed".
+# member2; cleanup; with --pulumi, no "using <plugin> from $PATH" warning. Ends with "N passed, N failed".
 set -euo pipefail
 E2E_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$E2E_DIR/.." && pwd)
@@ -165,6 +165,12 @@ EOF
       echo "FAIL: pulumi up"; tail -n 30 "$work/up.log"
     fi
     pulumi destroy --yes --non-interactive --skip-preview >"$work/destroy.log" 2>&1 || { echo "FAIL: pulumi destroy"; tail -n 20 "$work/destroy.log"; }
+    # The plugins come from PULUMI_HOME (env.sh installs them); one found on PATH means PATH is wrong.
+    if grep -h 'from \$PATH' "$work/up.log" "$work/destroy.log"; then
+      echo "FAIL: the engine took a plugin from PATH (see the warning above), not from PULUMI_HOME"
+    else
+      echo "PASS: no plugin taken from PATH (no \"using ... from \$PATH\" warning in up and destroy)"
+    fi
     pulumi stack rm --yes --force smoke-$$ >/dev/null 2>&1 || true
   ) | tee "$work/result"
   pass=$((pass + $(grep -c '^PASS' "$work/result" || true))); fail=$((fail + $(grep -c '^FAIL' "$work/result" || true)))

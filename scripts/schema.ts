@@ -3,7 +3,8 @@
 // suite fails when the committed schema.json differs from what this generates.
 //
 // Mapping: `pulumi.Input<T>` is an input; any other property type is plain. JSDoc text becomes
-// the description; the tag `@secret` marks a credential, `@integer` a whole number.
+// the description; the tag `@secret` marks a credential, `@integer` a whole number. A type alias
+// that is a union of string literals becomes an enum type (SDKs get an enum of its values).
 import * as fs from "fs";
 import * as path from "path";
 import * as ts from "typescript";
@@ -34,6 +35,19 @@ function docOf(node: ts.Node, source: ts.SourceFile): { description?: string; ta
     return { description: comment?.replace(/\s*\n\s*/g, " ").trim(), tags: new Set((jsDoc.tags ?? []).map((t) => t.tagName.getText(source))) };
 }
 
+/** The values of a type alias that is a union of string literals; undefined for any other alias. */
+function stringLiterals(alias: ts.TypeAliasDeclaration): string[] | undefined {
+    const members = ts.isUnionTypeNode(alias.type) ? alias.type.types : [alias.type];
+    const values = members.map((t) => (ts.isLiteralTypeNode(t) && ts.isStringLiteral(t.literal) ? t.literal.text : undefined));
+    return values.every((v) => v !== undefined) ? (values as string[]) : undefined;
+}
+
+/** The enum type of a string-literal union. SDKs name each value after it ("*" becomes ASTERISK in Python). */
+function enumType(alias: ts.TypeAliasDeclaration, values: string[], source: ts.SourceFile): Record<string, unknown> {
+    const { description } = docOf(alias, source);
+    return { type: "string", ...(description ? { description } : {}), enum: values.map((value) => ({ value })) };
+}
+
 /** The JSDoc of the KubefedFederation class. */
 function componentDescription(): string | undefined {
     const source = ts.createSourceFile(COMPONENT_FILE, fs.readFileSync(COMPONENT_FILE, "utf8"), ts.ScriptTarget.ES2022, true);
@@ -49,14 +63,23 @@ function componentDescription(): string | undefined {
 export function generateSchema(): Record<string, unknown> {
     const source = ts.createSourceFile(ARGS_FILE, fs.readFileSync(ARGS_FILE, "utf8"), ts.ScriptTarget.ES2022, true);
     const interfaces = new Map<string, ts.InterfaceDeclaration>();
+    const enums = new Map<string, { alias: ts.TypeAliasDeclaration; values: string[] }>();
     source.forEachChild((node) => {
         if (ts.isInterfaceDeclaration(node)) {
             interfaces.set(node.name.text, node);
         }
+        const values = ts.isTypeAliasDeclaration(node) ? stringLiterals(node) : undefined;
+        if (ts.isTypeAliasDeclaration(node) && values) {
+            enums.set(node.name.text, { alias: node, values });
+        }
     });
     const referenced = new Set<string>();
+    const referencedEnums = new Set<string>();
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
-    const kubernetesVersion: string = pkg.dependencies["@pulumi/kubernetes"];
+    // package.json takes a range of @pulumi/kubernetes; a schema $ref names one version: the tested
+    // one, which the lock file pins (the kubernetes plugin of that version serves the schema).
+    const lock = JSON.parse(fs.readFileSync(path.join(ROOT, "package-lock.json"), "utf8"));
+    const kubernetesVersion: string = lock.packages["node_modules/@pulumi/kubernetes"].version;
 
     /** The schema of a property type; `input` tells whether it was wrapped in pulumi.Input. */
     function schemaOf(type: ts.TypeNode, tags: Set<string>): { schema: SchemaProperty; input: boolean } {
@@ -71,9 +94,13 @@ export function generateSchema(): Record<string, unknown> {
         }
         const kubernetesType = ts.isTypeReferenceNode(type) && /^k8s\.types\.(?:input|output)\.(\w+)\.(\w+)\.(\w+)$/.exec(type.typeName.getText(source));
         if (kubernetesType) {
-            // A type of the kubernetes package, at the version this package depends on.
+            // A type of the kubernetes package, at the tested version.
             const [, group, version, kind] = kubernetesType;
             return { schema: { $ref: `/kubernetes/v${kubernetesVersion}/schema.json#/types/kubernetes:${group}/${version}:${kind}` }, input: false };
+        }
+        if (ts.isTypeReferenceNode(type) && enums.has(type.typeName.getText(source))) {
+            referencedEnums.add(type.typeName.getText(source));
+            return { schema: { $ref: `#/types/kubefed:index:${type.typeName.getText(source)}` }, input: false };
         }
         if (ts.isTypeReferenceNode(type) && interfaces.has(type.typeName.getText(source))) {
             referenced.add(type.typeName.getText(source));
@@ -87,7 +114,7 @@ export function generateSchema(): Record<string, unknown> {
             case ts.SyntaxKind.NumberKeyword:
                 return { schema: { type: tags.has("integer") ? "integer" : "number" }, input: false };
         }
-        throw new Error(`schema: no mapping for the type ${type.getText(source)} (no union types: other languages cannot express them)`);
+        throw new Error(`schema: no mapping for the type ${type.getText(source)} (no union types but of string literals: other languages cannot express them)`);
     }
 
     /** Properties of an interface; plain ones are marked plain when `markPlain` (inputs only). */
@@ -141,6 +168,10 @@ export function generateSchema(): Record<string, unknown> {
         const { description } = docOf(interfaces.get(name)!, source);
         types[`kubefed:index:${typeName(name)}`] = { type: "object", ...(description ? { description } : {}), properties, required };
         pending.push(...[...referenced].filter((r) => !before.has(r)));
+    }
+    for (const name of referencedEnums) {
+        const { alias, values } = enums.get(name)!;
+        types[`kubefed:index:${name}`] = enumType(alias, values, source);
     }
 
     return {

@@ -4,6 +4,9 @@ import * as pulumi from "@pulumi/pulumi";
 /** Where KubeFed's controller watches: the whole cluster, or only its own namespace. */
 export type FederationScope = "Cluster" | "Namespaced";
 
+/** A TLS validation the host skips when it reaches a member: "*" (all of them, alone), "SubjectName", "ValidityPeriod". */
+export type TLSValidation = "*" | "SubjectName" | "ValidityPeriod";
+
 /** One `serverAddressByClientCIDRs` entry: clients in `clientCIDR` reach the member at `serverAddress`. */
 export interface ServerAddressByClientCIDR {
     clientCIDR: string;
@@ -35,7 +38,7 @@ export interface MemberClusterArgs {
      */
     replicas?: number;
     /** "*", "SubjectName" or "ValidityPeriod"; "*" only alone. */
-    disabledTLSValidations?: string[];
+    disabledTLSValidations?: TLSValidation[];
     /** Proxy the host uses to reach the member: http, https or socks5. */
     proxyURL?: string;
     /**
@@ -82,7 +85,7 @@ export interface KubefedFederationArgs {
     /** Default "kubefed-kubeconfig". */
     kubeconfigSecretName?: string;
     /** "Cluster" (default) or "Namespaced"; must match the KubeFed control plane. */
-    scope?: string;
+    scope?: FederationScope;
     /** Wait until the KubeFed controller reports each KubeFedCluster Ready; default false. */
     waitForReady?: boolean;
     /**

@@ -1,3 +1,3 @@
 export { KubefedFederation, KUBEFED_FEDERATION_TYPE } from "./component";
-export type { ClusterDescription, FederatedDeploymentArgs, FederationScope, KubefedFederationArgs, MemberClusterArgs, ServerAddressByClientCIDR } from "./args";
+export type { ClusterDescription, FederatedDeploymentArgs, FederationScope, KubefedFederationArgs, MemberClusterArgs, ServerAddressByClientCIDR, TLSValidation } from "./args";
 export { KubefedValidationError } from "./validate";

@@ -5,6 +5,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as provider from "@pulumi/pulumi/provider";
+import { isRpcSecret, unwrapRpcSecret } from "@pulumi/pulumi/runtime";
 import { KubefedFederationArgs } from "./args";
 import { KubefedFederation, KUBEFED_FEDERATION_TYPE, valueOf } from "./component";
 
@@ -12,11 +13,14 @@ const PACKAGE_ROOT = path.join(__dirname, "..");
 
 interface SchemaProperty {
     plain?: boolean;
-    items?: { $ref?: string };
+    $ref?: string;
+    items?: SchemaProperty;
+    additionalProperties?: SchemaProperty;
 }
 interface PackageSchema {
     resources: { [token: string]: { inputProperties: { [name: string]: SchemaProperty } } };
-    types: { [token: string]: { properties: { [name: string]: SchemaProperty } } };
+    // Object types have properties; enum types (a string's allowed values) have none.
+    types: { [token: string]: { properties?: { [name: string]: SchemaProperty } } };
 }
 
 /** Resolves the properties the schema marks plain; leaves inputs as they came. */
@@ -29,18 +33,67 @@ async function plainWhereSchemaSays(value: Record<string, unknown>, properties: 
             continue;
         }
         const plainValue = await valueOf(input);
-        const itemType = property.items?.$ref?.replace("#/types/", "");
+        const itemProperties = schema.types[property.items?.$ref?.replace("#/types/", "") ?? ""]?.properties;
         result[key] =
-            itemType && Array.isArray(plainValue)
-                ? await Promise.all(plainValue.map(async (item) => plainWhereSchemaSays(await valueOf(item), schema.types[itemType].properties, schema)))
+            itemProperties && Array.isArray(plainValue)
+                ? await Promise.all(plainValue.map(async (item) => plainWhereSchemaSays(await valueOf(item), itemProperties, schema)))
                 : plainValue;
     }
     return result;
 }
 
-/** The args as the component takes them: plain where the schema says plain, inputs elsewhere. */
+/** Whether a value came as a secret: an output marked secret (or, in the older wire form, a secret value). */
+async function isSecretValue(value: unknown): Promise<boolean> {
+    return pulumi.Output.isInstance(value) ? pulumi.isSecret(value) : isRpcSecret(value);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** The paths of the secrets in a value of a plain property, at any depth (`clusters[0].proxyURL`). */
+async function secretsIn(value: unknown, property: SchemaProperty, schema: PackageSchema, where: string): Promise<string[]> {
+    if (await isSecretValue(value)) {
+        return [where];
+    }
+    const plainValue = unwrapRpcSecret(await valueOf(value));
+    const objectProperties = property.$ref ? schema.types[property.$ref.replace("#/types/", "")]?.properties : undefined;
+    if (objectProperties && isRecord(plainValue)) {
+        return secretsInPlainProperties(plainValue, objectProperties, schema, `${where}.`);
+    }
+    const nested: [unknown, SchemaProperty | undefined, string][] = Array.isArray(plainValue)
+        ? plainValue.map((item, i) => [item, property.items, `${where}[${i}]`])
+        : isRecord(plainValue)
+          ? Object.entries(plainValue).map(([key, item]) => [item, property.additionalProperties, `${where}.${key}`])
+          : [];
+    return (await Promise.all(nested.map(([item, itemProperty, at]) => (itemProperty ? secretsIn(item, itemProperty, schema, at) : [])))).flat();
+}
+
+/** The paths of the secrets in the properties the schema marks plain; inputs keep their secretness and are not searched. */
+async function secretsInPlainProperties(value: Record<string, unknown>, properties: { [name: string]: SchemaProperty }, schema: PackageSchema, prefix = ""): Promise<string[]> {
+    const found: string[] = [];
+    for (const [key, input] of Object.entries(value)) {
+        const property = properties[key];
+        if (property?.plain) {
+            found.push(...(await secretsIn(input, property, schema, prefix + key)));
+        }
+    }
+    return found;
+}
+
+/**
+ * The args as the component takes them: plain where the schema says plain, inputs elsewhere.
+ * Refuses secrets where the schema says plain: a plain value has no secretness, so the component
+ * would store them (in its children's inputs, in state) in plain text. SDKs let a program pass a
+ * secret anywhere; the properties the schema keeps as inputs are passed on as they came.
+ */
 export async function componentArgs(inputs: pulumi.Inputs, schema: PackageSchema): Promise<KubefedFederationArgs> {
     const properties = schema.resources[KUBEFED_FEDERATION_TYPE].inputProperties;
+    const secrets = await secretsInPlainProperties(inputs, properties, schema);
+    if (secrets.length > 0) {
+        const [fields, are, them, values] = secrets.length === 1 ? [secrets[0], "is a secret", "it", "a plain value"] : [`${secrets.slice(0, -1).join(", ")} and ${secrets[secrets.length - 1]}`, "are secrets", "them", "plain values"];
+        throw new Error(`${fields} ${are}, but KubefedFederation stores ${them} in plain text (only kubeconfig is kept secret): pass ${them} as ${values}`);
+    }
     return (await plainWhereSchemaSays(inputs, properties, schema)) as unknown as KubefedFederationArgs;
 }
 

@@ -212,12 +212,24 @@ export function stateFilesOf(stackName: string): string {
     return files.join("\n");
 }
 
+/**
+ * Fails when the engine printed "using <plugin> from $PATH at ...": e2e/env.sh installs the
+ * plugins into PULUMI_HOME and keeps them off PATH, so the warning means PATH is wrong again.
+ */
+export function assertNoPluginFromPath(what: string, output: string): void {
+    const warning = /^.*using \S+ from \$PATH.*$/m.exec(output);
+    if (warning) {
+        throw new Error(`${what}: the engine took a plugin from PATH, not from PULUMI_HOME: ${warning[0].trim()}`);
+    }
+}
+
 /** Runs `up` and returns the list and describe outputs. */
 export async function upAndReadOutputs(stack: Stack): Promise<{ clusterNames: string[]; clusters: Record<string, any> }> {
     const result = await stack.up();
     if (result.summary.result !== "succeeded") {
         throw new Error(`up of ${stack.name}: ${result.summary.result}`);
     }
+    assertNoPluginFromPath(`up of ${stack.name}`, result.stdout + result.stderr);
     const outputs = await stack.outputs();
     return { clusterNames: outputs.clusterNames.value, clusters: outputs.clusters.value };
 }

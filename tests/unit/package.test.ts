@@ -22,3 +22,14 @@ test("npm pack builds and ships the compiled package, its declarations, the prov
     );
     expect(files.filter((f) => /^(tests|src|e2e)\//.test(f))).toEqual([]);
 }, 120_000);
+
+// A program on a newer @pulumi/kubernetes 4.x must get one copy of it, not ours beside its own
+// (scripts/check-single-copy.sh installs the packed package to prove it); the lock file keeps the
+// version the suites run against. README, "Dependencies".
+test("@pulumi/kubernetes is a range from the oldest 4.x with what the component uses, below 5; the lock file tests 4.25.0", () => {
+    const pkg = require(path.join(ROOT, "package.json"));
+    const lock = require(path.join(ROOT, "package-lock.json"));
+    expect(pkg.dependencies["@pulumi/kubernetes"]).toBe("^4.18.0");
+    expect(lock.packages[""].dependencies["@pulumi/kubernetes"]).toBe("^4.18.0");
+    expect(lock.packages["node_modules/@pulumi/kubernetes"].version).toBe("4.25.0");
+});

@@ -20,7 +20,7 @@ test("the component is published under its type token, with every input and outp
     );
 });
 
-test("a workload's spec is the kubernetes package's DeploymentSpec, at the version this package depends on", () => {
+test("a workload's spec is the kubernetes package's DeploymentSpec, at the tested version (the lock file's)", () => {
     expect(schema.types["kubefed:index:FederatedDeployment"].properties.spec.$ref).toBe("/kubernetes/v4.25.0/schema.json#/types/kubernetes:apps/v1:DeploymentSpec");
 });
 
@@ -31,7 +31,7 @@ test("credentials are secret, and nothing else is", () => {
     visit("KubefedFederation", component.inputProperties);
     visit("KubefedFederation", component.properties);
     for (const [name, type] of Object.entries<any>(schema.types)) {
-        visit(name, type.properties);
+        visit(name, type.properties ?? {});
     }
     expect(secrets).toEqual(["kubefed:index:MemberCluster.kubeconfig"]);
 });
@@ -44,4 +44,15 @@ test("inputs the component needs plain are plain; values known at deploy time ar
     for (const input of ["kubeconfig", "apiEndpoint", "caBundle"]) {
         expect(member[input].plain).toBeUndefined();
     }
+});
+
+test("scope and the TLS validations are enum types, made from the string unions of src/args.ts", () => {
+    expect(component.inputProperties.scope).toMatchObject({ $ref: "#/types/kubefed:index:FederationScope", plain: true });
+    expect(schema.types["kubefed:index:FederationScope"]).toMatchObject({ type: "string", enum: [{ value: "Cluster" }, { value: "Namespaced" }] });
+    expect(schema.types["kubefed:index:MemberCluster"].properties.disabledTLSValidations).toMatchObject({
+        type: "array",
+        items: { $ref: "#/types/kubefed:index:TLSValidation" },
+        plain: true,
+    });
+    expect(schema.types["kubefed:index:TLSValidation"]).toMatchObject({ type: "string", enum: [{ value: "*" }, { value: "SubjectName" }, { value: "ValidityPeriod" }] });
 });

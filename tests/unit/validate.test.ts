@@ -1,4 +1,4 @@
-import { KubefedValidationError } from "../../src";
+import { KubefedValidationError, TLSValidation } from "../../src";
 import { isCIDR, isDNS1123Label, labelKeyProblem, validateFederationArgs } from "../../src/validate";
 import { fixtureCA, fixtureKubeconfig, member, refusal, workload } from "../helpers/mocks";
 
@@ -23,7 +23,8 @@ const badInputs: [string, unknown, string][] = [
     ["invalid label key", { clusters: [member("m1", { labels: { "-region": "eu" } })] }, 'member "m1": label key "-region" is not a valid label name'],
     ["invalid label prefix", { clusters: [member("m1", { labels: { "Example.com/region": "eu" } })] }, 'label key "Example.com/region" has a prefix that is not a DNS-1123 subdomain'],
     ["invalid label value", { clusters: [member("m1", { labels: { region: "eu west" } })] }, 'member "m1": label "region" has an invalid value "eu west"'],
-    ["unknown TLS validation", { clusters: [member("m1", { disabledTLSValidations: ["Hostname"] })] }, 'member "m1": disabledTLSValidations has unknown values ["Hostname"]'],
+    // (TypeScript refuses it; JavaScript and the provider plugin's callers can pass any string.)
+    ["unknown TLS validation", { clusters: [member("m1", { disabledTLSValidations: ["Hostname" as TLSValidation] })] }, 'member "m1": disabledTLSValidations has unknown values ["Hostname"]'],
     ["'*' mixed with another TLS validation", { clusters: [member("m1", { disabledTLSValidations: ["*", "SubjectName"] })] }, 'member "m1": disabledTLSValidations: "*" disables every validation and must stand alone'],
     ["proxyURL of another scheme", { clusters: [member("m1", { proxyURL: "ftp://proxy.example:21" })] }, 'member "m1": proxyURL "ftp://proxy.example:21" is not an http, https or socks5 URL with a host'],
     ["unknown scope", { clusters: [], scope: "Global" }, 'scope "Global" is neither "Cluster" nor "Namespaced"'],
