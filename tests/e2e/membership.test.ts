@@ -163,6 +163,10 @@ test("pulumi destroy with member2's kube-apiserver killed completes, and the hos
     expect(serviceAccountIn("member2", "member2")).toBe(true);
     kubectl("member2", ["-n", ns(), "delete", "serviceaccount/member2-host"]);
     kubectl("member2", ["delete", "clusterrole/kubefed-controller-manager:member2-host", "clusterrolebinding/kubefed-controller-manager:member2-host"]);
+    // The token controller deletes the account's token Secret after it; a join before that would
+    // adopt a Secret whose token belongs to the deleted account.
+    const tokenSecretGone = () => kubectl("member2", ["-n", ns(), "get", "secret", "member2-host", "--ignore-not-found", "-o", "name"]).trim() === "";
+    expect(await until(tokenSecretGone, 60)).toBe(true);
 });
 
 test("an up killed half-way through a join converges after cancel, refresh --clear-pending-creates and one up: one KubeFedCluster and one host token Secret per member", async () => {
