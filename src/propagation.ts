@@ -17,10 +17,13 @@ export interface PendingMember {
     reason: string;
 }
 
+/** KubeFed's status for a member the object is being deleted from, as the update asked: nothing to report. */
+const BEING_REMOVED = "WaitingForRemoval";
+
 /** The members a federated object is not yet propagated to, sorted; empty when it is everywhere. */
 export function pendingMembers(status: FederatedStatus | undefined): PendingMember[] {
     const pending = (status?.clusters ?? [])
-        .filter((c) => c.status !== undefined && c.status !== "")
+        .filter((c) => c.status !== undefined && c.status !== "" && c.status !== BEING_REMOVED)
         .map((c) => ({ member: c.name, reason: c.status! }))
         .sort((a, b) => (a.member < b.member ? -1 : a.member > b.member ? 1 : 0));
     return pending;
