@@ -34,7 +34,10 @@ export function propagationWarning(kind: string, namespacedName: string, status:
     const pending = pendingMembers(status);
     if (pending.length === 0) {
         const condition = (status?.conditions ?? []).find((c) => c.type === "Propagation");
-        return condition && condition.status === "False" ? `${kind} ${namespacedName}: not propagated (KubeFed: ${condition.reason ?? "no reason given"})` : undefined;
+        // CheckClusters: the per-member statuses say why, and none of them is a pending propagation.
+        return condition && condition.status === "False" && condition.reason !== "CheckClusters"
+            ? `${kind} ${namespacedName}: not propagated (KubeFed: ${condition.reason ?? "no reason given"})`
+            : undefined;
     }
     const members = pending.map((p) => `"${p.member}" (KubeFed: ${p.reason})`).join(", ");
     return `${kind} ${namespacedName}: not yet propagated to member${pending.length === 1 ? "" : "s"} ${members}; KubeFed propagates it once the member is Ready`;

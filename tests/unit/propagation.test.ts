@@ -16,7 +16,8 @@ test("names each member KubeFed could not propagate to, with KubeFed's reason", 
 });
 
 test("nothing to say when every member is up to date, or being removed from a member that left the placement; the condition's reason when no member is named", () => {
-    expect(propagationWarning("FederatedDeployment", "shop/web", { clusters: [{ name: "member1" }, { name: "member2", status: "WaitingForRemoval" }] })).toBeUndefined();
+    const removing = { conditions: [{ type: "Propagation", status: "False", reason: "CheckClusters" }], clusters: [{ name: "member1" }, { name: "member2", status: "WaitingForRemoval" }] };
+    expect(propagationWarning("FederatedDeployment", "shop/web", removing)).toBeUndefined();
     expect(propagationWarning("FederatedDeployment", "shop/web", { conditions: [{ type: "Propagation", status: "True" }], clusters: [{ name: "member1" }] })).toBeUndefined();
     expect(propagationWarning("FederatedDeployment", "shop/web", undefined)).toBeUndefined();
     expect(propagationWarning("FederatedDeployment", "shop/web", { conditions: [{ type: "Propagation", status: "False", reason: "NamespaceNotFederated" }] })).toBe(
