@@ -35,6 +35,10 @@ const deploy = (members: MemberConfig[], workload: object) => previewAndUp(stack
 
 beforeAll(async () => {
     environment();
+    // Start clean: a demo run before leaves its namespaces (the federation never deletes them).
+    for (const member of ["member1", "member2"] as const) {
+        kubectl(member, ["delete", "namespace", "shop", "--ignore-not-found", "--timeout=120s"]);
+    }
     // member2 already has a namespace `shop`, with a ConfigMap of its user's.
     kubectl("member2", ["create", "namespace", "shop"]);
     kubectl("member2", ["create", "configmap", "users-own", "-n", "shop", "--from-literal=owner=member2-user"]);
