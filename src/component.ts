@@ -73,6 +73,19 @@ function endpointInputs(member: MemberSpec, kubeconfig: string, apiEndpoint: str
     return { kubeconfig, context: member.context, apiEndpoint, caBundle, serverAddressByClientCIDRs: member.serverAddressByClientCIDRs };
 }
 
+/**
+ * The members the kubeconfig Secret's previous data (a hook's `oldInputs`) holds and `memberNames`
+ * lacks, each with a reader of the federation's own credentials for it from that data, which
+ * throws on an entry it cannot read.
+ */
+async function departures(oldInputs: Record<string, any> | undefined, memberNames: string[]): Promise<{ member: string; access: () => Promise<MemberAccess> }[]> {
+    const data = await valueOf<{ [key: string]: pulumi.Input<string> }>(oldInputs?.data);
+    return departingMembers(data, memberNames).map((member) => ({
+        member,
+        access: async () => readMemberKubeconfig(fromBase64((await valueOf(data![kubeconfigSecretKey(member)]))!)),
+    }));
+}
+
 /** One joined member, as the federation-wide objects need it. */
 interface JoinedMember {
     spec: MemberSpec;
@@ -295,11 +308,10 @@ export class KubefedFederation extends pulumi.ComponentResource {
         const memberNames = members.map((m) => m.name);
         const warn = AsyncResource.bind((message: string) => pulumi.log.warn(message, this));
         return new pulumi.ResourceHook(names.hook(name, "report-departures"), async ({ oldInputs }) => {
-            const data = await valueOf<{ [key: string]: pulumi.Input<string> }>(oldInputs?.data);
-            for (const departing of departingMembers(data, memberNames)) {
+            for (const { member: departing, access } of await departures(oldInputs, memberNames)) {
                 let reason: string | undefined;
                 try {
-                    reason = await kubeApi(readMemberKubeconfig(fromBase64((await valueOf(data![kubeconfigSecretKey(departing)]))!))).unreachable();
+                    reason = await kubeApi(await access()).unreachable();
                 } catch {
                     continue; // e.g. reached through a proxy: nothing to say
                 }
@@ -340,12 +352,10 @@ export class KubefedFederation extends pulumi.ComponentResource {
         // (other languages) only that context reaches the engine's log.
         const info = AsyncResource.bind((message: string) => pulumi.log.info(message, this));
         const release = new pulumi.ResourceHook(names.hook(name, "release-departing-workloads"), async ({ oldInputs }) => {
-            const data = await valueOf<{ [key: string]: pulumi.Input<string> }>(oldInputs?.data);
-            for (const departing of departingMembers(data, memberNames)) {
+            for (const { member: departing, access } of await departures(oldInputs, memberNames)) {
                 let objects: string[];
                 try {
-                    const access = readMemberKubeconfig(fromBase64((await valueOf(data![kubeconfigSecretKey(departing)]))!));
-                    objects = await releaseWorkloads(kubeApi(access), departing, settings);
+                    objects = await releaseWorkloads(kubeApi(await access()), departing, settings);
                 } catch (e) {
                     throw new Error(
                         `orphanWorkloadsOnUnjoin: could not leave the workloads of departing member "${departing}" running: ${(e as Error).message}. ` +

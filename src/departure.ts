@@ -5,10 +5,17 @@
 // once it is back. Pure: the component logs it from a resource hook (component.ts).
 import { joinNames, JoinSettings, memberJoinObjects } from "./join";
 
+/** What a member's join created in it, as a departure leaves it: its service account and RBAC. */
+function joinInMember(memberName: string, settings: JoinSettings) {
+    return {
+        serviceAccount: joinNames(memberName, settings).serviceAccount,
+        rbac: memberJoinObjects({ name: memberName, labels: {}, disabledTLSValidations: [] }, settings).rbac,
+    };
+}
+
 /** The objects a join leaves in a member that could not be reached when it left. */
 export function leftInMember(memberName: string, settings: JoinSettings): string[] {
-    const { serviceAccount } = joinNames(memberName, settings);
-    const rbac = memberJoinObjects({ name: memberName, labels: {}, disabledTLSValidations: [] }, settings).rbac;
+    const { serviceAccount, rbac } = joinInMember(memberName, settings);
     return [
         `ServiceAccount ${settings.kubefedNamespace}/${serviceAccount} (with its token Secrets)`,
         ...rbac.map((o) => `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ""}${o.metadata.name}`),
@@ -17,8 +24,7 @@ export function leftInMember(memberName: string, settings: JoinSettings): string
 
 /** The warning for one member that left while unreachable, with the commands that clean it up. */
 export function unreachableDepartureWarning(memberName: string, settings: JoinSettings, reason: string): string {
-    const { serviceAccount } = joinNames(memberName, settings);
-    const rbac = memberJoinObjects({ name: memberName, labels: {}, disabledTLSValidations: [] }, settings).rbac;
+    const { serviceAccount, rbac } = joinInMember(memberName, settings);
     const byKind = (namespaced: boolean) =>
         rbac
             .filter((o) => (o.metadata.namespace !== undefined) === namespaced)

@@ -22,13 +22,12 @@ export function kubeApi(access: Pick<MemberAccess, "server" | "caPem" | "token" 
     }
     const base = new URL(access.server);
     // http(s), as the endpoint says; a path prefix in it (an API server behind a path) is kept.
-    const transport = base.protocol === "http:" ? { request: http.request, agent: undefined } : { request: https.request, agent: new https.Agent({ ca: access.caPem, rejectUnauthorized: !access.insecureSkipTLSVerify }) };
+    const { request: send, agent } = base.protocol === "http:" ? { request: http.request, agent: undefined } : { request: https.request, agent: new https.Agent({ ca: access.caPem, rejectUnauthorized: !access.insecureSkipTLSVerify }) };
     const urlOf = (path: string) => new URL(`${base.pathname.replace(/\/+$/, "")}${path}`, base);
-    const agent = transport.agent;
     return {
         unreachable(timeoutMs = 5_000): Promise<string | undefined> {
             return new Promise((resolve) => {
-                const req = transport.request(urlOf("/healthz"), { method: "GET", agent, timeout: timeoutMs }, (res) => {
+                const req = send(urlOf("/healthz"), { method: "GET", agent, timeout: timeoutMs }, (res) => {
                     res.resume();
                     resolve(undefined);
                 });
@@ -46,7 +45,7 @@ export function kubeApi(access: Pick<MemberAccess, "server" | "caPem" | "token" 
                 headers["Content-Type"] = method === "PATCH" ? "application/merge-patch+json" : "application/json";
             }
             return new Promise<T>((resolve, reject) => {
-                const req = transport.request(url, { method, headers, agent, timeout: TIMEOUT_MS }, (res) => {
+                const req = send(url, { method, headers, agent, timeout: TIMEOUT_MS }, (res) => {
                     const chunks: Buffer[] = [];
                     res.on("data", (c: Buffer) => chunks.push(c));
                     res.on("end", () => {

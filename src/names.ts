@@ -6,7 +6,7 @@
 // "a-host" both gave "...-a-host-token"). Kubernetes providers keep their old names: a provider
 // rename would re-point every resource under it, and their names never collided.
 //
-// Stacks created by 0.1.0 carry the old names; `legacyNames` gives each new name its old one, for
+// Stacks created by 0.1.0 carry the old names; `LegacyAliases` gives each new name its old one, for
 // an alias. Pure: no Pulumi.
 
 /** The part of a member's logical names that says which of its join objects it is. */
@@ -35,7 +35,7 @@ export const names = {
     hook: (component: string, purpose: string) => `${component}-${purpose}`,
 };
 
-/** The 0.1.0 names, which could collide; used only for aliases (see `aliasesOf`). */
+/** The 0.1.0 names, which could collide; used only for aliases (see `LegacyAliases`). */
 const legacy = {
     member: (component: string, member: string, part: MemberPart) => `${component}-${member}-${part}`,
     hostNamespace: (component: string, namespace: string) => `${component}-${namespace}-namespace`,

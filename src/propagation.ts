@@ -3,6 +3,7 @@
 // member that is not Ready does not stall `pulumi up`; it is named here instead, and KubeFed
 // propagates to it by itself once it is Ready again. Pure: the component logs the lines from a
 // resource hook (after create and after update, so only for what this update changed).
+import { sortedBy } from "./objects";
 
 /** The part of a federated object's status that KubeFed v0.10.0 writes. */
 export interface FederatedStatus {
@@ -22,11 +23,8 @@ const BEING_REMOVED = "WaitingForRemoval";
 
 /** The members a federated object is not yet propagated to, sorted; empty when it is everywhere. */
 export function pendingMembers(status: FederatedStatus | undefined): PendingMember[] {
-    const pending = (status?.clusters ?? [])
-        .filter((c) => c.status !== undefined && c.status !== "" && c.status !== BEING_REMOVED)
-        .map((c) => ({ member: c.name, reason: c.status! }))
-        .sort((a, b) => (a.member < b.member ? -1 : a.member > b.member ? 1 : 0));
-    return pending;
+    const pending = (status?.clusters ?? []).filter((c) => c.status !== undefined && c.status !== "" && c.status !== BEING_REMOVED);
+    return sortedBy(pending, (c) => c.name).map((c) => ({ member: c.name, reason: c.status! }));
 }
 
 /** One warning for a federated object, or undefined when it is propagated everywhere. */

@@ -2,7 +2,7 @@
 // controller; "scale" is an edit of a member's replicas; unjoin removes the workload first, or
 // leaves it running unmanaged (orphanWorkloadsOnUnjoin).
 import { Stack } from "@pulumi/pulumi/automation";
-import { configureMembers, environment, federationStack, formatSteps, joinFootprint, kubectl, kubeFedClusterNames, MemberConfig, removeStacks, stepCollector } from "../helpers/e2e";
+import { configureMembers, deploymentReplicas, environment, federationStack, formatSteps, joinFootprint, kubectl, kubeFedClusterNames, MemberConfig, removeStacks, stepCollector } from "../helpers/e2e";
 
 jest.setTimeout(15 * 60 * 1000);
 
@@ -11,10 +11,7 @@ const web = { name: "web", namespace: "shop" };
 let stack: Stack;
 
 /** The Deployment's replicas in a member, or undefined when it has none. */
-function replicasIn(member: "member1" | "member2"): number | undefined {
-    const out = kubectl(member, ["get", "deployment", "web", "-n", "shop", "--ignore-not-found", "-o", "jsonpath={.spec.replicas}"]).trim();
-    return out === "" ? undefined : Number(out);
-}
+const replicasIn = (member: "member1" | "member2") => deploymentReplicas(member, "shop", "web");
 
 /** Polls until `read` returns `expected` (KubeFed's scheduler acts asynchronously), up to 60 s. */
 async function eventually<T>(read: () => T, expected: T): Promise<T> {

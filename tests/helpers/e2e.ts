@@ -298,14 +298,10 @@ export async function until(read: () => boolean, seconds: number): Promise<boole
     return read();
 }
 
-/** The replicas of a Deployment in a cluster, or undefined when there is none (or the cluster does not answer within 2 s). */
+/** The replicas of a Deployment in a cluster, or undefined when it has none; throws when the cluster does not answer (within 2 s). */
 export function deploymentReplicas(cluster: ClusterName, namespace: string, name: string): number | undefined {
-    try {
-        const out = kubectl(cluster, ["--request-timeout=2s", "get", "deployment", name, "-n", namespace, "--ignore-not-found", "-o", "jsonpath={.spec.replicas}"]).trim();
-        return out === "" ? undefined : Number(out);
-    } catch {
-        return undefined;
-    }
+    const out = kubectl(cluster, ["--request-timeout=2s", "get", "deployment", name, "-n", namespace, "--ignore-not-found", "-o", "jsonpath={.spec.replicas}"]).trim();
+    return out === "" ? undefined : Number(out);
 }
 
 /** Runs the environment's kubectl against one cluster without blocking; resolves with stdout, or undefined on failure. */
