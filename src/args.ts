@@ -86,6 +86,15 @@ export interface KubefedFederationArgs {
     kubeconfigSecretName?: string;
     /** "Cluster" (default) or "Namespaced"; must match the KubeFed control plane. */
     scope?: FederationScope;
+    /**
+     * The host's kubeconfig (its current context, with a token or an inline client certificate),
+     * for what the component asks the host itself: KubeFed's reason in the error of a
+     * `waitForReady` that runs out of time, and deleting the copy of a member's token that
+     * `kubefedctl join` left on the host when the component takes that member over. Give the host
+     * provider's. Always handled as a Pulumi secret.
+     * @secret
+     */
+    hostKubeconfig?: pulumi.Input<string>;
     /** Wait until the KubeFed controller reports each KubeFedCluster Ready; default false. */
     waitForReady?: boolean;
     /**

@@ -9,9 +9,10 @@ import { describeMember, isReady, KubeFedClusterStatus } from "./describe";
 import { caBundleBase64, EndpointInputs, MemberEndpoint, resolveMemberEndpoint, resolveMemberEndpoints } from "./endpoint";
 import { federationConfigMap, kubeconfigSecret, kubeconfigSecretData, kubeconfigSecretKey, renderFederationDocument } from "./federation";
 import { hostJoinObjects, memberAccess, memberJoinObjects, TOKEN_KEY } from "./join";
-import { kubeApi } from "./kubeapi";
+import { deleteReplacedSecret, kubeFedClusterConditions, notReadyMessage, recordReplacedSecret } from "./host";
+import { kubeApi, KubeApi } from "./kubeapi";
 import { LegacyAliases, MemberPart, names } from "./names";
-import { MemberAccess, readMemberKubeconfig } from "./kubeconfig";
+import { MemberAccess, readClientAccess, readMemberKubeconfig } from "./kubeconfig";
 import { fromBase64, KubernetesObject } from "./objects";
 import { departingMembers, placedOn, releaseWorkloads } from "./orphan";
 import { memberRBAC } from "./rbac";
@@ -114,7 +115,8 @@ export class KubefedFederation extends pulumi.ComponentResource {
 
         const aliases = new LegacyAliases(name, { members: members.map((m) => m.name), memberParts: memberParts(settings), workloads });
         const deployTimeEndpoints = this.deployTimeEndpoints(name, members);
-        const joined = members.map((member) => this.joinMember(name, member, settings, aliases, deployTimeEndpoints));
+        const hostHooks = args.hostKubeconfig === undefined ? undefined : this.hostHooks(name, args.hostKubeconfig, settings);
+        const joined = members.map((member) => this.joinMember(name, member, settings, aliases, deployTimeEndpoints, hostHooks));
 
         const render = (endpoints: MemberEndpoint[]) =>
             renderFederationDocument(
@@ -164,7 +166,14 @@ export class KubefedFederation extends pulumi.ComponentResource {
     }
 
     /** Registers one member's join: its objects in the member, then its objects on the host. */
-    private joinMember(name: string, member: MemberSpec, settings: FederationSettings, aliases: LegacyAliases, deployTimeEndpoints: pulumi.Output<Map<string, MemberEndpoint>>): JoinedMember {
+    private joinMember(
+        name: string,
+        member: MemberSpec,
+        settings: FederationSettings,
+        aliases: LegacyAliases,
+        deployTimeEndpoints: pulumi.Output<Map<string, MemberEndpoint>>,
+        hostHooks: pulumi.ResourceHookBinding | undefined,
+    ): JoinedMember {
         const logical = (part: MemberPart) => ({ name: names.member(name, member.name, part), aliases: aliases.member(member.name, part) });
         const provider = new k8s.Provider(
             names.memberProvider(name, member.name),
@@ -220,7 +229,7 @@ export class KubefedFederation extends pulumi.ComponentResource {
         });
         const hostTokenSecret = this.register(logical("host-token"), onHost.tokenSecret, { additionalSecretOutputs: ["data", "stringData"] });
         // The controller reads the token through secretRef and needs the member's RBAC to be Ready.
-        const kubeFedCluster = this.register(logical("kubefedcluster"), { ...onHost.kubeFedCluster, status: undefined }, { dependsOn: [hostTokenSecret, ...rbac] });
+        const kubeFedCluster = this.register(logical("kubefedcluster"), { ...onHost.kubeFedCluster, status: undefined }, { dependsOn: [hostTokenSecret, ...rbac], hooks: hostHooks });
 
         return {
             spec: member,
@@ -320,6 +329,55 @@ export class KubefedFederation extends pulumi.ComponentResource {
                 }
             }
         });
+    }
+
+    /**
+     * With `hostKubeconfig`, the hooks of every KubeFedCluster that ask the host itself (see
+     * host.ts): before its create or update, the host token Secret of a `kubefedctl join` it
+     * takes over is recorded on it, and deleted after; when its create or update fails (a
+     * `waitForReady` that ran out of time), an error with KubeFed's conditions for the member.
+     */
+    private hostHooks(name: string, hostKubeconfig: pulumi.Input<string>, settings: FederationSettings): pulumi.ResourceHookBinding {
+        const kubeconfig = pulumi.secret(hostKubeconfig);
+        let api: Promise<KubeApi> | undefined;
+        const host = () => (api ??= valueOf(kubeconfig).then((text) => kubeApi(readClientAccess(text!))));
+        const namespace = settings.kubefedNamespace;
+        // Hooks are called back outside the program's async context (see orphaningHooks).
+        const info = AsyncResource.bind((message: string) => pulumi.log.info(message, this));
+        const error = AsyncResource.bind((message: string) => pulumi.log.error(message, this));
+        const clusterOf = (inputs: Record<string, any> | undefined) => String(inputs?.metadata?.name);
+        const record = new pulumi.ResourceHook(names.hook(name, "record-replaced-token-secret"), async ({ newInputs }) => {
+            const replaced = await recordReplacedSecret(await host(), namespace, clusterOf(newInputs), String(newInputs?.spec?.secretRef?.name));
+            if (replaced) {
+                info(`member "${clusterOf(newInputs)}": taking over its KubeFedCluster, which used the host token Secret ${replaced}; it is deleted once the KubeFedCluster uses the federation's own`);
+            }
+        });
+        const remove = new pulumi.ResourceHook(names.hook(name, "delete-replaced-token-secret"), async ({ newInputs }) => {
+            const deleted = await deleteReplacedSecret(await host(), namespace, clusterOf(newInputs));
+            if (deleted) {
+                info(`member "${clusterOf(newInputs)}": deleted the host token Secret ${deleted}, which no KubeFedCluster uses any more`);
+            }
+        });
+        const binding: pulumi.ResourceHookBinding = { beforeCreate: [record], beforeUpdate: [record], afterCreate: [remove], afterUpdate: [remove] };
+        // onError hooks: @pulumi/pulumi 3.219 and later (and 3.245 for them to reach the engine).
+        if (settings.waitForReady && typeof pulumi.ErrorHook === "function") {
+            const verdict = new pulumi.ErrorHook(names.hook(name, "report-not-ready"), async ({ failedOperation, newInputs }) => {
+                if (failedOperation !== "delete") {
+                    const member = clusterOf(newInputs);
+                    try {
+                        const conditions = await kubeFedClusterConditions(await host(), namespace, member);
+                        if (conditions !== undefined && !isReady({ conditions })) {
+                            error(notReadyMessage(member, settings.readyTimeoutSeconds, conditions));
+                        }
+                    } catch (e) {
+                        error(`member "${member}": its KubeFedCluster failed, and the host could not be asked for KubeFed's conditions: ${(e as Error).message}`);
+                    }
+                }
+                return false; // no retry: the update fails as it would have
+            });
+            binding.onError = [verdict];
+        }
+        return binding;
     }
 
     /**

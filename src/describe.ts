@@ -4,8 +4,16 @@ import { MemberEndpoint } from "./endpoint";
 import { joinNames, JoinSettings } from "./join";
 import { MemberSpec } from "./validate";
 
+/** A condition KubeFed's cluster controller reports on a KubeFedCluster (Ready, Offline). */
+export interface KubeFedClusterCondition {
+    type: string;
+    status: string;
+    reason?: string;
+    message?: string;
+}
+
 export interface KubeFedClusterStatus {
-    conditions?: { type: string; status: string }[];
+    conditions?: KubeFedClusterCondition[];
 }
 
 /** True when the KubeFed controller reports the cluster Ready. */

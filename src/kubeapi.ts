@@ -1,28 +1,43 @@
-// A minimal client of a Kubernetes API server: bearer token, CA, JSON in and out. The only
-// calls the component makes itself (see orphan.ts); everything else goes through
+// A minimal client of a Kubernetes API server: bearer token or client certificate, CA, JSON in
+// and out. The only calls the component makes itself (see orphan.ts, host.ts); everything else goes through
 // pulumi-kubernetes. Node's own https, because @kubernetes/client-node 1.x is ESM-only and
 // brings a dozen packages for what is three verbs here.
 import * as http from "http";
 import * as https from "https";
-import { MemberAccess } from "./kubeconfig";
+import { ClientAccess } from "./kubeconfig";
 
 export interface KubeApi {
     /** Sends a request; resolves with the parsed JSON body of a 2xx answer, rejects on anything else. */
-    request<T = any>(method: "GET" | "POST" | "PATCH", path: string, body?: unknown): Promise<T>;
+    request<T = any>(method: "GET" | "POST" | "PATCH" | "DELETE", path: string, body?: unknown): Promise<T>;
     /** Undefined when the API server answers at all (whatever the status), else why it does not. */
     unreachable(timeoutMs?: number): Promise<string | undefined>;
 }
 
 const TIMEOUT_MS = 15_000;
 
-/** A client that reaches `access.server` with its token, trusting its CA (or nothing, when TLS validation is off). */
-export function kubeApi(access: Pick<MemberAccess, "server" | "caPem" | "token" | "insecureSkipTLSVerify" | "proxyURL">): KubeApi {
+/** An answer outside 2xx: its HTTP status, and the Status object's message. */
+export class KubeApiError extends Error {
+    constructor(
+        message: string,
+        readonly statusCode: number | undefined,
+    ) {
+        super(message);
+    }
+}
+
+/** Whether `e` is the API server's 404: the object (or its kind) does not exist. */
+export function isNotFound(e: unknown): boolean {
+    return e instanceof KubeApiError && e.statusCode === 404;
+}
+
+/** A client that reaches `access.server` as its token or client certificate says, trusting its CA (or nothing, when TLS validation is off). */
+export function kubeApi(access: ClientAccess): KubeApi {
     if (access.proxyURL) {
         throw new Error(`${access.server} is reached through the proxy ${access.proxyURL}, which this client does not support`);
     }
     const base = new URL(access.server);
     // http(s), as the endpoint says; a path prefix in it (an API server behind a path) is kept.
-    const { request: send, agent } = base.protocol === "http:" ? { request: http.request, agent: undefined } : { request: https.request, agent: new https.Agent({ ca: access.caPem, rejectUnauthorized: !access.insecureSkipTLSVerify }) };
+    const { request: send, agent } = base.protocol === "http:" ? { request: http.request, agent: undefined } : { request: https.request, agent: new https.Agent({ ca: access.caPem, cert: access.clientCertPem, key: access.clientKeyPem, rejectUnauthorized: !access.insecureSkipTLSVerify }) };
     const urlOf = (path: string) => new URL(`${base.pathname.replace(/\/+$/, "")}${path}`, base);
     return {
         unreachable(timeoutMs = 5_000): Promise<string | undefined> {
@@ -39,7 +54,7 @@ export function kubeApi(access: Pick<MemberAccess, "server" | "caPem" | "token" 
         request<T>(method: string, path: string, body?: unknown): Promise<T> {
             const url = urlOf(path);
             const payload = body === undefined ? undefined : JSON.stringify(body);
-            const headers: Record<string, string> = { Authorization: `Bearer ${access.token}`, Accept: "application/json" };
+            const headers: Record<string, string> = { Accept: "application/json", ...(access.token ? { Authorization: `Bearer ${access.token}` } : {}) };
             if (payload !== undefined) {
                 // PATCH bodies are JSON merge patches (RFC 7386): null deletes a key.
                 headers["Content-Type"] = method === "PATCH" ? "application/merge-patch+json" : "application/json";
@@ -60,7 +75,7 @@ export function kubeApi(access: Pick<MemberAccess, "server" | "caPem" | "token" 
                         } catch {
                             // not a Status object: keep the text
                         }
-                        reject(new Error(`${method} ${url.pathname}: ${res.statusCode} ${res.statusMessage}: ${message}`));
+                        reject(new KubeApiError(`${method} ${url.pathname}: ${res.statusCode} ${res.statusMessage}: ${message}`, res.statusCode));
                     });
                 });
                 req.on("timeout", () => req.destroy(new Error(`no answer within ${TIMEOUT_MS / 1000} s`)));

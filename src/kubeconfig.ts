@@ -40,7 +40,7 @@ interface Kubeconfig {
     "current-context"?: string;
     clusters: { name: string; cluster: { server: string; "certificate-authority-data"?: string; "insecure-skip-tls-verify"?: boolean; "proxy-url"?: string } }[];
     contexts: { name: string; context: { cluster: string; user?: string } }[];
-    users?: { name: string; user?: { token?: string } }[];
+    users?: { name: string; user?: { token?: string; "client-certificate-data"?: string; "client-key-data"?: string } }[];
 }
 
 /** A context of a kubeconfig, found: its name, its entry and its cluster's entry, with the whole kubeconfig. */
@@ -104,6 +104,45 @@ export interface MemberAccess {
     token: string;
     proxyURL?: string;
     insecureSkipTLSVerify?: boolean;
+}
+
+/** What a client needs to call an API server: where, whom to trust, and who it is (a token, or a client certificate). */
+export interface ClientAccess {
+    server: string;
+    caPem?: string;
+    token?: string;
+    clientCertPem?: string;
+    clientKeyPem?: string;
+    proxyURL?: string;
+    insecureSkipTLSVerify?: boolean;
+}
+
+/**
+ * The API server, CA and credentials of a kubeconfig's current context, for the component's own
+ * calls to the host (`hostKubeconfig`). Only inline credentials: a token, or a client certificate
+ * and key as data; a user that runs a command or an auth provider is refused with what to do.
+ */
+export function readClientAccess(kubeconfigText: string): ClientAccess {
+    const { config, name, context, cluster } = findContext(kubeconfigText);
+    const user = config.users?.find((u) => u.name === context.user)?.user ?? {};
+    const cert = user["client-certificate-data"];
+    const key = user["client-key-data"];
+    if (!user.token && !(cert && key)) {
+        throw new Error(
+            `kubeconfig context "${name}" has no user with a token or inline client certificate and key (client-certificate-data, client-key-data); ` +
+                `a user that runs a command (exec) or an auth provider cannot be used here: give a kubeconfig with a token`,
+        );
+    }
+    const decode = (data: string | undefined) => (data ? Buffer.from(data, "base64").toString("utf8") : undefined);
+    return {
+        server: cluster.server,
+        caPem: inlineCA(cluster),
+        token: user.token,
+        clientCertPem: user.token ? undefined : decode(cert),
+        clientKeyPem: user.token ? undefined : decode(key),
+        proxyURL: cluster["proxy-url"],
+        insecureSkipTLSVerify: cluster["insecure-skip-tls-verify"] === true,
+    };
 }
 
 /** Renders the kubeconfig (YAML) that `kubefed-kubeconfig` holds for one member. */

@@ -3,7 +3,7 @@
 import { X509Certificate } from "crypto";
 import * as ipaddr from "ipaddr.js";
 import { FederatedDeploymentArgs, FederationScope, KubefedFederationArgs, MemberClusterArgs } from "./args";
-import { resolveContext } from "./kubeconfig";
+import { readClientAccess, resolveContext } from "./kubeconfig";
 import { sortedBy } from "./objects";
 import { FEDERATION_LABEL, INACTIVE_PREFERENCE_SUFFIX, PlacementMember, placedMembers } from "./workloads";
 
@@ -322,6 +322,13 @@ export function validateFederationArgs(componentName: string, args: KubefedFeder
     for (const timeout of ["readyTimeoutSeconds", "propagationTimeoutSeconds"] as const) {
         if (args?.[timeout] !== undefined && !(Number.isInteger(args[timeout]) && args[timeout]! > 0)) {
             problems.push(`${timeout} ${JSON.stringify(args[timeout])} is not a positive integer`);
+        }
+    }
+    if (typeof args?.hostKubeconfig === "string") {
+        try {
+            readClientAccess(args.hostKubeconfig);
+        } catch (e) {
+            problems.push(`hostKubeconfig: ${(e as Error).message}`);
         }
     }
     // The federation's name labels its KubeFedClusters.

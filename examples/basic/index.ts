@@ -40,6 +40,10 @@ const federation = new KubefedFederation(
             tokenRotation: config.get(`${name}TokenRotation`),
         })),
         waitForReady: config.getBoolean("waitForReady") ?? true,
+        // The host's kubeconfig again, for what the component asks the host itself: KubeFed's
+        // reason when a member does not become Ready, and the cleanup of a kubefedctl join taken over.
+        hostKubeconfig: config.requireSecret("hostKubeconfig"),
+        readyTimeoutSeconds: config.getNumber("readyTimeoutSeconds"),
         // Optional: names of this stack's federation document, when several stacks share a host.
         configMapName: config.get("configMapName"),
         kubeconfigSecretName: config.get("kubeconfigSecretName"),

@@ -18,7 +18,7 @@ import {
     kubeFedClusterReady,
     MemberConfig,
     previewAndUp,
-    previewSteps,
+    pendingChanges,
     removeStacks,
     ROOT,
     run,
@@ -89,7 +89,7 @@ test("tokenRotation gives member1 a new token, KubeFed uses it without a restart
     // KubeFed propagates with the new token: a scale reaches member1.
     await deploy([{ name: "member1", tokenRotation: "2026-12", replicas: 2 }, { name: "member2" }]);
     expect(await until(() => deploymentReplicas("member1", "day2", "web") === 2, 60)).toBe(true);
-    expect(await previewSteps(stack)).toEqual([]);
+    expect(await pendingChanges(stack)).toEqual([]);
 });
 
 test("a member whose kube-apiserver was killed is removed by one plain up, naming what stays in it, and joins again once it is back", async () => {
@@ -105,7 +105,7 @@ test("a member whose kube-apiserver was killed is removed by one plain up, namin
         expect(Object.keys(kubectlJSON("host", ["get", "secret", "kubefed-kubeconfig", "-n", "kube-system"]).data)).toEqual(["kubeconfig-member1"]);
         expect(kubectlJSON("host", ["get", "configmap", "kubefed-config", "-n", "kube-system"]).data["kubefed.yaml"]).not.toContain("member2");
         expect(deploymentReplicas("member1", "day2", "web")).toBe(2);
-        expect(await previewSteps(stack)).toEqual([]);
+        expect(await pendingChanges(stack)).toEqual([]);
     } finally {
         environmentUp();
     }
@@ -114,7 +114,7 @@ test("a member whose kube-apiserver was killed is removed by one plain up, namin
     await deploy([{ name: "member1", tokenRotation: "2026-12", replicas: 2 }, { name: "member2" }]);
     await waitReady("member2");
     expect(await until(() => deploymentReplicas("member2", "day2", "web") === 1, 60)).toBe(true);
-    expect(await previewSteps(stack)).toEqual([]);
+    expect(await pendingChanges(stack)).toEqual([]);
 });
 
 test("moving member2 to another cluster (the host) joins it there and removes its join from the old one", async () => {
@@ -127,7 +127,7 @@ test("moving member2 to another cluster (the host) joins it there and removes it
     const cluster = kubectlJSON("host", ["get", "kubefedclusters.core.kubefed.io", "member2", "-n", ns()]);
     expect(cluster.spec.apiEndpoint).toBe(environment().clusters.host.server);
     await waitReady("member2");
-    expect(await previewSteps(stack)).toEqual([]);
+    expect(await pendingChanges(stack)).toEqual([]);
     // And back.
     await deploy([{ name: "member1", tokenRotation: "2026-12" }, { name: "member2" }], null);
     expect(serviceAccountIn("host", "member2")).toBe(false);
@@ -143,7 +143,7 @@ test("a KubeFedCluster and a ClusterRoleBinding deleted by hand come back with p
     expect(kubeFedClusterNames()).toEqual(["member1", "member2"]);
     expect(kubectl("member1", ["get", "clusterrolebinding", "kubefed-controller-manager:member1-host", "-o", "name"]).trim()).toBe("clusterrolebinding.rbac.authorization.k8s.io/kubefed-controller-manager:member1-host");
     await waitReady("member1");
-    expect(await previewSteps(stack)).toEqual([]);
+    expect(await pendingChanges(stack)).toEqual([]);
 });
 
 test("pulumi destroy with member2's kube-apiserver killed completes, and the host keeps nothing of the federation", async () => {
@@ -190,5 +190,5 @@ test("an up killed half-way through a join converges after cancel, refresh --cle
     expect(hostSecrets.sort()).toEqual(["member1-host-token", "member2-host-token"]);
     await waitReady("member1");
     await waitReady("member2");
-    expect(await previewSteps(killedStack)).toEqual([]);
+    expect(await pendingChanges(killedStack)).toEqual([]);
 });

@@ -5,7 +5,7 @@
 // from kubefedctl", deletes it by hand.
 import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
-import { environment, federationStack, kubectl, kubectlJSON, kubeFedClusterReady, previewSteps, removeStacks, run, until, watchReady } from "../helpers/e2e";
+import { environment, federationStack, kubectl, kubectlJSON, kubeFedClusterReady, pendingChanges, removeStacks, run, until, watchReady } from "../helpers/e2e";
 
 jest.setTimeout(15 * 60 * 1000);
 
@@ -47,7 +47,7 @@ test("a member joined by kubefedctl is taken over by one up: same KubeFedCluster
         usersApp: uid("member1", "deployment", "users-app", "default"),
     }).toEqual(before);
     expect(kubectlJSON("host", ["get", "kubefedclusters.core.kubefed.io", "member1", "-n", ns()]).spec.secretRef.name).toBe("member1-host-token");
-    expect(await previewSteps(stack)).toEqual([]);
+    expect(await pendingChanges(stack)).toEqual([]);
 
     // What kubefedctl made on the host and nothing uses any more: deleted as the README says.
     kubectl("host", ["-n", ns(), "delete", "secret", kubefedctlSecret]);

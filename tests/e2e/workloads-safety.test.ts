@@ -13,7 +13,7 @@ import {
     kubeFedClusterReady,
     MemberConfig,
     previewAndUp,
-    previewSteps,
+    pendingChanges,
     removeStacks,
     until,
     watchDeployment,
@@ -91,7 +91,7 @@ test("switching to totalReplicas and back keeps the Deployment in both members a
     // Stays so: the scheduler is gone, nothing rewrites the overrides.
     await new Promise((resolve) => setTimeout(resolve, 5000));
     expect([replicas("member1"), replicas("member2")]).toEqual([1, 2]);
-    expect(await previewSteps(stack)).toEqual([]);
+    expect(await pendingChanges(stack)).toEqual([]);
 });
 
 test("with member2's kube-apiserver killed, scaling member1 ends in bounded time, names member2, and one up converges once it is back", async () => {
@@ -110,7 +110,7 @@ test("with member2's kube-apiserver killed, scaling member1 ends in bounded time
     expect(await until(() => kubeFedClusterReady("member2"), 120)).toBe(true);
     const converge = await stack.up();
     expect(converge.summary.result).toBe("succeeded");
-    expect(await previewSteps(stack)).toEqual([]);
+    expect(await pendingChanges(stack)).toEqual([]);
     expect(await until(() => replicas("member2") === 2, 60)).toBe(true);
 });
 

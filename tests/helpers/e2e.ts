@@ -147,6 +147,8 @@ export interface Step {
     op: string;
     type: string;
     name: string;
+    /** The properties an update or replace changes, as the engine names them. */
+    diffs: string[];
 }
 
 /** Collects the steps of an operation from its engine events; `same` steps are left out. */
@@ -157,7 +159,8 @@ export function stepCollector(): { onEvent: (event: EngineEvent) => void; steps:
         onEvent: (event) => {
             const metadata = event.resourcePreEvent?.metadata;
             if (metadata && metadata.op !== "same") {
-                steps.push({ op: metadata.op, type: metadata.type, name: metadata.urn.split("::").pop()! });
+                const diffs = Object.keys(metadata.detailedDiff ?? {}).length > 0 ? Object.keys(metadata.detailedDiff!) : (metadata.diffs ?? []);
+                steps.push({ op: metadata.op, type: metadata.type, name: metadata.urn.split("::").pop()!, diffs: [...diffs].sort() });
             }
         },
     };
@@ -165,6 +168,13 @@ export function stepCollector(): { onEvent: (event: EngineEvent) => void; steps:
 
 export function formatSteps(steps: Step[]): string[] {
     return steps.map((s) => `${s.op} ${s.type} ${s.name}`).sort();
+}
+
+/** The steps a preview of `stack` would take now, each with the properties it changes; empty when it is converged. */
+export async function pendingChanges(stack: Stack): Promise<string[]> {
+    const collector = stepCollector();
+    await stack.preview({ onEvent: collector.onEvent });
+    return collector.steps.map((s) => `${s.op} ${s.type} ${s.name}${s.diffs.length > 0 ? ` (${s.diffs.join(", ")})` : ""}`).sort();
 }
 
 /** The steps a preview of `stack` would take now; empty when it is converged. */

@@ -67,3 +67,26 @@ test("a path prefix in the member's server URL is kept, and an http:// endpoint 
         await new Promise((resolve) => plain.close(resolve));
     }
 });
+
+test("a client certificate is presented instead of a token when the access has one", async () => {
+    const fs = await import("fs");
+    const https = await import("https");
+    const { FIXTURES } = await import("../helpers/mocks");
+    const path = await import("path");
+    const key = fs.readFileSync(path.join(FIXTURES, "test-apiserver-key.pem"), "utf8");
+    const seen: { subject?: string; auth?: string }[] = [];
+    const mtls = https.createServer({ cert: TEST_APISERVER_CA, key, requestCert: true, rejectUnauthorized: false }, (req, res) => {
+        const peer = (req.socket as import("tls").TLSSocket).getPeerCertificate();
+        seen.push({ subject: peer?.subject?.CN, auth: req.headers.authorization });
+        res.end("{}");
+    });
+    await new Promise<void>((resolve) => mtls.listen(0, "127.0.0.1", resolve));
+    const port = (mtls.address() as import("net").AddressInfo).port;
+    try {
+        await kubeApi({ server: `https://127.0.0.1:${port}`, caPem: TEST_APISERVER_CA, clientCertPem: TEST_APISERVER_CA, clientKeyPem: key }).request("GET", "/api");
+        expect(seen).toEqual([{ subject: "test-apiserver", auth: undefined }]);
+    } finally {
+        mtls.closeAllConnections();
+        await new Promise((resolve) => mtls.close(resolve));
+    }
+});

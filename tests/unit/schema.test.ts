@@ -11,7 +11,7 @@ test("the committed schema.json is what the TypeScript types generate (run `npm 
 test("the component is published under its type token, with every input and output of the TypeScript API", () => {
     expect(component.isComponent).toBe(true);
     expect(Object.keys(component.inputProperties).sort()).toEqual(
-        ["clusters", "configMapName", "configNamespace", "federationName", "hostClusterName", "kubeconfigSecretName", "kubefedNamespace", "orphanWorkloadsOnUnjoin", "propagationTimeoutSeconds", "readyTimeoutSeconds", "scope", "waitForReady", "workloads"].sort(),
+        ["clusters", "configMapName", "configNamespace", "federationName", "hostClusterName", "hostKubeconfig", "kubeconfigSecretName", "kubefedNamespace", "orphanWorkloadsOnUnjoin", "propagationTimeoutSeconds", "readyTimeoutSeconds", "scope", "waitForReady", "workloads"].sort(),
     );
     expect(component.requiredInputs).toEqual(["clusters"]);
     expect(Object.keys(component.properties).sort()).toEqual(["clusterNames", "clusters"]);
@@ -33,7 +33,7 @@ test("credentials are secret, and nothing else is", () => {
     for (const [name, type] of Object.entries<any>(schema.types)) {
         visit(name, type.properties ?? {});
     }
-    expect(secrets).toEqual(["kubefed:index:MemberCluster.kubeconfig"]);
+    expect(secrets).toEqual(["KubefedFederation.hostKubeconfig", "kubefed:index:MemberCluster.kubeconfig"]);
 });
 
 test("inputs the component needs plain are plain; values known at deploy time are inputs", () => {

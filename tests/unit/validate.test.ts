@@ -51,6 +51,8 @@ const badInputs: [string, unknown, string][] = [
     ["federationName too long to label the KubeFedClusters", { clusters: [], federationName: "f".repeat(64) }, "is longer than 63 characters, the most a label value (of the KubeFedClusters) can hold"],
     ["readyTimeoutSeconds that is not a positive integer", { clusters: [], readyTimeoutSeconds: 0 }, "readyTimeoutSeconds 0 is not a positive integer"],
     ["propagationTimeoutSeconds that is not a positive integer", { clusters: [], propagationTimeoutSeconds: 1.5 }, "propagationTimeoutSeconds 1.5 is not a positive integer"],
+    ["hostKubeconfig that is not a kubeconfig", { clusters: [], hostKubeconfig: "hello: world" }, "hostKubeconfig: kubeconfig is not a kubeconfig"],
+    ["hostKubeconfig whose user runs a command", { clusters: [], hostKubeconfig: fixtureKubeconfig("host").replace(/token: .*/, "exec: {command: aws}") }, 'hostKubeconfig: kubeconfig context "host" has no user with a token or inline client certificate'],
     ["workload in the KubeFed namespace", { clusters: [], workloads: [workload("web", "kube-federation-system")] }, 'workload "kube-federation-system/web": namespace "kube-federation-system" is the KubeFed namespace'],
 ];
 
