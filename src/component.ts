@@ -71,7 +71,15 @@ function endpointInputsArePlain(member: MemberSpec): boolean {
 }
 
 function endpointInputs(member: MemberSpec, kubeconfig: string, apiEndpoint: string | undefined, caBundle: string | undefined): EndpointInputs {
-    return { kubeconfig, context: member.context, apiEndpoint, caBundle, serverAddressByClientCIDRs: member.serverAddressByClientCIDRs };
+    return {
+        kubeconfig,
+        context: member.context,
+        apiEndpoint,
+        caBundle,
+        serverAddressByClientCIDRs: member.serverAddressByClientCIDRs,
+        disabledTLSValidations: member.disabledTLSValidations,
+        proxyURL: member.proxyURL,
+    };
 }
 
 /**
@@ -221,10 +229,17 @@ export class KubefedFederation extends pulumi.ComponentResource {
                 return token;
             }),
         );
-        const onHost = hostJoinObjects<pulumi.Input<string | undefined>>(member, settings, {
+        // The CA, as kubefedctl: the args' or kubeconfig's, else the token Secret's ca.crt (no credential: not secret).
+        const tokenSecretData = (tokenSecret as k8s.core.v1.Secret).data;
+        const caOf = (e: MemberEndpoint): Known<string | undefined> =>
+            e.caPem !== undefined || e.disabledTLSValidations.includes("*") ? caBundleBase64(e, undefined) : pulumi.unsecret(tokenSecretData.apply((data) => caBundleBase64(e, data?.["ca.crt"])));
+        const caBundle: Known<string | undefined> = pulumi.Output.isInstance(endpoint) ? (endpoint.apply(caOf) as pulumi.Output<string | undefined>) : caOf(endpoint);
+        const onHost = hostJoinObjects<pulumi.Input<string | undefined>, pulumi.Input<string[] | undefined>>(member, settings, {
             tokenBase64,
             apiEndpoint: mapKnown(endpoint, (e) => e.apiEndpoint),
-            caBundleBase64: mapKnown(endpoint, caBundleBase64),
+            caBundleBase64: caBundle,
+            disabledTLSValidations: mapKnown(endpoint, (e) => (e.disabledTLSValidations.length > 0 ? e.disabledTLSValidations : undefined)),
+            proxyURL: mapKnown(endpoint, (e) => e.proxyURL),
             waitForReady: settings.waitForReady,
         });
         const hostTokenSecret = this.register(logical("host-token"), onHost.tokenSecret, { additionalSecretOutputs: ["data", "stringData"] });
@@ -234,9 +249,7 @@ export class KubefedFederation extends pulumi.ComponentResource {
         return {
             spec: member,
             endpoint,
-            access: pulumi.Output.isInstance(endpoint)
-                ? pulumi.all([endpoint, tokenBase64]).apply(([e, token]) => memberAccess(member, settings, e, token))
-                : tokenBase64.apply((token) => memberAccess(member, settings, endpoint as MemberEndpoint, token)),
+            access: pulumi.all([endpoint, tokenBase64, caBundle]).apply(([e, token, ca]) => memberAccess(member, settings, e, token, ca)),
             kubeFedCluster: kubeFedCluster as k8s.apiextensions.CustomResource,
         };
     }

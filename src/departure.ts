@@ -9,7 +9,7 @@ import { joinNames, JoinSettings, memberJoinObjects } from "./join";
 function joinInMember(memberName: string, settings: JoinSettings) {
     return {
         serviceAccount: joinNames(memberName, settings).serviceAccount,
-        rbac: memberJoinObjects({ name: memberName, labels: {}, disabledTLSValidations: [] }, settings).rbac,
+        rbac: memberJoinObjects({ name: memberName, labels: {} }, settings).rbac,
     };
 }
 

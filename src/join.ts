@@ -9,8 +9,8 @@ import { memberRBAC } from "./rbac";
 import { FederationSettings, MemberSpec } from "./validate";
 import { FEDERATION_LABEL } from "./workloads";
 
-/** The member fields a join reads; all plain. */
-export type JoinMember = Pick<MemberSpec, "name" | "labels" | "disabledTLSValidations" | "proxyURL" | "tokenRotation">;
+/** The member fields a join reads; all plain. (Its TLS validations and proxy come with its endpoint, kubeconfig defaults applied.) */
+export type JoinMember = Pick<MemberSpec, "name" | "labels" | "tokenRotation">;
 export type JoinSettings = Pick<FederationSettings, "hostClusterName" | "kubefedNamespace" | "scope">;
 /** What the host's objects also read: the federation's name labels its KubeFedClusters. */
 export type HostJoinSettings = JoinSettings & Pick<FederationSettings, "federationName" | "readyTimeoutSeconds">;
@@ -90,12 +90,15 @@ export function memberJoinObjects(member: JoinMember, settings: JoinSettings): M
 }
 
 /** How the host reaches the member; `V` is a plain string here, a Pulumi output in the component. */
-export interface HostJoinValues<V> {
+export interface HostJoinValues<V, L = string[]> {
     /** The member service account's token, base64 as the member's Secret holds it. */
     tokenBase64: V;
     apiEndpoint: V;
     /** base64 of the member CA's PEM, or undefined for the host's system roots. */
     caBundleBase64: V | undefined;
+    /** The TLS validations the host skips; none when undefined or empty. */
+    disabledTLSValidations: L | undefined;
+    proxyURL: V | undefined;
     waitForReady: boolean;
 }
 
@@ -105,7 +108,7 @@ export interface HostJoinObjects<V> {
 }
 
 /** What the join creates on the host. */
-export function hostJoinObjects<V>(member: JoinMember, settings: HostJoinSettings, values: HostJoinValues<V>): HostJoinObjects<V> {
+export function hostJoinObjects<V, L = string[]>(member: JoinMember, settings: HostJoinSettings, values: HostJoinValues<V, L>): HostJoinObjects<V> {
     const names = joinNames(member.name, settings, member.tokenRotation);
     const namespace = settings.kubefedNamespace;
     const spec: Record<string, unknown> = {
@@ -115,11 +118,11 @@ export function hostJoinObjects<V>(member: JoinMember, settings: HostJoinSetting
     if (values.caBundleBase64 !== undefined) {
         spec.caBundle = values.caBundleBase64;
     }
-    if (member.disabledTLSValidations.length > 0) {
-        spec.disabledTLSValidations = member.disabledTLSValidations;
+    if (values.disabledTLSValidations !== undefined && !(Array.isArray(values.disabledTLSValidations) && values.disabledTLSValidations.length === 0)) {
+        spec.disabledTLSValidations = values.disabledTLSValidations;
     }
-    if (member.proxyURL) {
-        spec.proxyURL = member.proxyURL;
+    if (values.proxyURL !== undefined) {
+        spec.proxyURL = values.proxyURL;
     }
     // The federation label places the federation's FederatedNamespaces (workloads.ts).
     // The token annotation changes with each rotation: KubeFed v0.10.0 builds a new client for a
@@ -146,15 +149,18 @@ export function hostJoinObjects<V>(member: JoinMember, settings: HostJoinSetting
     };
 }
 
-/** How the host's KubeFed reaches the member: its endpoint with the federation's own token. */
-export function memberAccess(member: JoinMember, settings: JoinSettings, endpoint: MemberEndpoint, tokenBase64: string): MemberAccess {
+/**
+ * How the host's KubeFed reaches the member: its endpoint with the federation's own token, and
+ * the CA of the KubeFedCluster (`caBundleBase64`, see endpoint.ts).
+ */
+export function memberAccess(member: JoinMember, settings: JoinSettings, endpoint: MemberEndpoint, tokenBase64: string, caBundleBase64: string | undefined): MemberAccess {
     return {
         clusterName: member.name,
         userName: joinNames(member.name, settings).serviceAccount,
         server: endpoint.apiEndpoint,
-        caPem: endpoint.caPem,
+        caPem: caBundleBase64 === undefined ? undefined : fromBase64(caBundleBase64),
         token: fromBase64(tokenBase64),
-        proxyURL: member.proxyURL,
-        insecureSkipTLSVerify: member.disabledTLSValidations.includes("*"),
+        proxyURL: endpoint.proxyURL,
+        insecureSkipTLSVerify: endpoint.disabledTLSValidations.includes("*"),
     };
 }

@@ -10,6 +10,10 @@ export interface ContextEndpoint {
     server: string;
     /** PEM of the cluster's CA, from certificate-authority-data, when inline. */
     caPem?: string;
+    /** The cluster's insecure-skip-tls-verify. */
+    insecureSkipTLSVerify: boolean;
+    /** The cluster's proxy-url. */
+    proxyURL?: string;
 }
 
 // The part of the kubeconfig format (clientcmd v1 Config) this package reads.
@@ -92,7 +96,8 @@ function inlineCA(cluster: FoundContext["cluster"]): string | undefined {
  */
 export function resolveContext(kubeconfigText: string, context?: string): ContextEndpoint {
     const found = findContext(kubeconfigText, context);
-    return { context: found.name, server: found.cluster.server, caPem: inlineCA(found.cluster) };
+    const { cluster } = found;
+    return { context: found.name, server: cluster.server, caPem: inlineCA(cluster), insecureSkipTLSVerify: cluster["insecure-skip-tls-verify"] === true, proxyURL: cluster["proxy-url"] };
 }
 
 /** How the host's KubeFed reaches one member: a kubeconfig with the federation's own service-account token. */

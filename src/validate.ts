@@ -74,6 +74,25 @@ const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const TLS_VALIDATIONS = ["*", "SubjectName", "ValidityPeriod"];
 const PROXY_SCHEMES = ["http:", "https:", "socks5:"];
 
+/**
+ * What is wrong with a proxy URL (the `proxyURL` of a member, or its kubeconfig's `proxy-url`),
+ * or undefined. Credentials in it are refused: KubeFed v0.10.0 reads the proxy from the
+ * KubeFedCluster's spec, which is no Secret, so they would be in plaintext there and in state.
+ */
+export function proxyURLProblem(value: unknown): string | undefined {
+    const url = parseURL(value, PROXY_SCHEMES);
+    if (!url) {
+        return `${JSON.stringify(value)} is not an http, https or socks5 URL with a host`;
+    }
+    if (url.username !== "" || url.password !== "") {
+        return (
+            `${JSON.stringify(`${url.protocol}//***@${url.host}`)} carries credentials: KubeFed reads the proxy from the KubeFedCluster's spec, ` +
+            "which is not a Secret, so they would be stored in plaintext; use a proxy that admits the host without them (by address or client certificate)"
+        );
+    }
+    return undefined;
+}
+
 export function isDNS1123Label(value: unknown): value is string {
     return typeof value === "string" && value.length <= 63 && DNS1123_LABEL.test(value);
 }
@@ -183,9 +202,13 @@ function memberProblems(member: MemberClusterArgs, index: number, seen: Map<stri
     } else if (typeof member.kubeconfig === "string") {
         try {
             const context = resolveContext(member.kubeconfig, member.context);
-            // The context's server is the default apiEndpoint.
+            // The context's server is the default apiEndpoint, its proxy-url the default proxyURL.
             if (member.apiEndpoint === undefined && !member.serverAddressByClientCIDRs?.length && !isHTTPURL(context.server)) {
                 add(`kubeconfig context "${context.context}" has server ${JSON.stringify(context.server)}, not an http(s) URL with a host (set apiEndpoint)`);
+            }
+            const proxyProblem = member.proxyURL === undefined && context.proxyURL !== undefined ? proxyURLProblem(context.proxyURL) : undefined;
+            if (proxyProblem) {
+                add(`kubeconfig context "${context.context}" has proxy-url ${proxyProblem}`);
             }
         } catch (e) {
             add((e as Error).message);
@@ -238,8 +261,11 @@ function memberProblems(member: MemberClusterArgs, index: number, seen: Map<stri
     if (member.tokenRotation !== undefined && typeof member.tokenRotation !== "string") {
         add("tokenRotation must be a string");
     }
-    if (member.proxyURL !== undefined && !parseURL(member.proxyURL, PROXY_SCHEMES)) {
-        add(`proxyURL ${JSON.stringify(member.proxyURL)} is not an http, https or socks5 URL with a host`);
+    if (member.proxyURL !== undefined) {
+        const problem = proxyURLProblem(member.proxyURL);
+        if (problem) {
+            add(`proxyURL ${problem}`);
+        }
     }
     return problems;
 }

@@ -1,8 +1,8 @@
 // End to end: a member joined by `kubefedctl join` v0.10.0 is taken over by adding it to
 // `clusters`: the KubeFedCluster is updated in place (same UID) and stays Ready throughout, the
 // join's objects in the member are adopted (same UIDs), nothing in the member is deleted, and the
-// next preview is empty. kubefedctl's host token Secret is the one thing left: README, "Migrating
-// from kubefedctl", deletes it by hand.
+// next preview is empty. kubefedctl's host token Secret, which nothing uses any more, is deleted
+// (the example gives the component hostKubeconfig), and no annotation of that bookkeeping stays.
 import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
 import { environment, federationStack, kubectl, kubectlJSON, kubeFedClusterReady, pendingChanges, removeStacks, run, until, watchReady } from "../helpers/e2e";
@@ -46,11 +46,14 @@ test("a member joined by kubefedctl is taken over by one up: same KubeFedCluster
         tokenSecret: uid("member1", "secret", "member1-host"),
         usersApp: uid("member1", "deployment", "users-app", "default"),
     }).toEqual(before);
-    expect(kubectlJSON("host", ["get", "kubefedclusters.core.kubefed.io", "member1", "-n", ns()]).spec.secretRef.name).toBe("member1-host-token");
+    const kubeFedCluster = kubectlJSON("host", ["get", "kubefedclusters.core.kubefed.io", "member1", "-n", ns()]);
+    expect(kubeFedCluster.spec.secretRef.name).toBe("member1-host-token");
+    expect(Object.keys(kubeFedCluster.metadata.annotations ?? {}).filter((a) => a.startsWith("kubefed-iac.io/replaced"))).toEqual([]);
+    // No leftover of the kubefedctl join: its copy of the token on the host is gone, and said so.
+    expect(kubectl("host", ["-n", ns(), "get", "secret", kubefedctlSecret, "--ignore-not-found", "-o", "name"])).toBe("");
+    expect(result.stdout).toContain(`member "member1": deleted the host token Secret ${kubefedctlSecret}, which no KubeFedCluster uses any more`);
     expect(await pendingChanges(stack)).toEqual([]);
 
-    // What kubefedctl made on the host and nothing uses any more: deleted as the README says.
-    kubectl("host", ["-n", ns(), "delete", "secret", kubefedctlSecret]);
     await new Promise((resolve) => setTimeout(resolve, 15_000)); // past a KubeFed health check
     expect(kubeFedClusterReady("member1")).toBe(true);
 });

@@ -1,7 +1,8 @@
 // End to end: a stack deployed by the 0.1.0 release (its compiled package, kept in
 // tests/fixtures/kubefed-0.1.0) is upgraded to this version by one `pulumi up`: every resource is
 // kept (aliases for the renamed logical names), nothing is replaced or deleted, the KubeFedClusters
-// and the members' Deployments are the same objects, and the next preview is empty.
+// and the members' Deployments are the same objects, and the next preview is empty. The program is
+// the example of each version (0.1.0's kept beside its package), as a user upgrading would have it.
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -38,7 +39,7 @@ beforeAll(async () => {
     // The example program, outside the repository (whose tsconfig maps the package to src/), with
     // the repository's dependencies and the package under test linked in.
     program = fs.mkdtempSync(path.join(os.tmpdir(), "kubefed-upgrade-"));
-    fs.copyFileSync(path.join(ROOT, "examples", "basic", "index.ts"), path.join(program, "index.ts"));
+    fs.copyFileSync(path.join(ROOT, "tests", "fixtures", "kubefed-0.1.0", "example", "index.ts"), path.join(program, "index.ts"));
     fs.copyFileSync(path.join(ROOT, "examples", "basic", "Pulumi.yaml"), path.join(program, "Pulumi.yaml"));
     fs.writeFileSync(path.join(program, "tsconfig.json"), JSON.stringify({ compilerOptions: { target: "ES2022", module: "commonjs", strict: true, esModuleInterop: true, skipLibCheck: true } }));
     fs.mkdirSync(path.join(program, "node_modules", "@kubefed-iac"), { recursive: true });
@@ -65,7 +66,8 @@ test("a stack of 0.1.0 is upgraded by one up: no replace, no delete, the same ob
     expect(first.summary.result).toBe("succeeded");
     const before = uids();
 
-    usePackage(ROOT); // this version, as `npm run build` left it in bin/
+    usePackage(ROOT); // this version, as `npm run build` left it in bin/, with its example
+    fs.copyFileSync(path.join(ROOT, "examples", "basic", "index.ts"), path.join(program, "index.ts"));
     const preview = stepCollector();
     await stack.preview({ onEvent: preview.onEvent });
     const up = stepCollector();
@@ -78,5 +80,7 @@ test("a stack of 0.1.0 is upgraded by one up: no replace, no delete, the same ob
         expect(formatSteps(steps.filter((s) => s.op === "create"))).toEqual(["create kubernetes:scheduling.kubefed.io/v1alpha1:ReplicaSchedulingPreference federation/workloads/upgrade/web"]);
     }
     expect(uids()).toEqual(before);
-    expect(await pendingChanges(stack)).toEqual([]);
+    const pending = await pendingChanges(stack);
+    if (pending.length > 0) console.log(result.stdout, JSON.stringify(up.steps, null, 1));
+    expect(pending).toEqual([]);
 });

@@ -27,7 +27,7 @@ function simulatedHost(clusters: Cluster[], secrets: string[]) {
             }
             if (req.method === "PATCH") {
                 const annotations = { ...cluster.metadata.annotations, ...req.body.metadata.annotations };
-                cluster.metadata.annotations = Object.fromEntries(Object.entries(annotations).filter(([, v]) => v !== null));
+                cluster.metadata.annotations = Object.fromEntries(Object.entries(annotations).filter(([, v]) => v !== null)) as { [key: string]: string };
             }
             return { status: 200, body: cluster };
         }

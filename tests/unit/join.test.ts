@@ -1,7 +1,7 @@
 import { hostJoinObjects, joinNames, memberAccess, memberJoinObjects } from "../../src/join";
 
 const settings = { hostClusterName: "host", kubefedNamespace: "kube-federation-system", scope: "Cluster" as const, federationName: "federation", readyTimeoutSeconds: 120 };
-const member1 = { name: "member1", labels: { region: "eu" }, disabledTLSValidations: [] as string[], proxyURL: undefined };
+const member1 = { name: "member1", labels: { region: "eu" } };
 
 test("names follow kubefedctl, with a distinct host token Secret", () => {
     expect(joinNames("member1", { hostClusterName: "hub" })).toEqual({
@@ -35,9 +35,9 @@ test("in the member: the namespace, a service account, and a token Secret the to
 
 test("on the host: the token Secret and the KubeFedCluster pointing at it", () => {
     const { tokenSecret, kubeFedCluster } = hostJoinObjects(
-        { ...member1, disabledTLSValidations: ["SubjectName"], proxyURL: "http://proxy:3128" },
+        member1,
         settings,
-        { tokenBase64: "dG9r", apiEndpoint: "https://m1:6443", caBundleBase64: "Q0E=", waitForReady: true },
+        { tokenBase64: "dG9r", apiEndpoint: "https://m1:6443", caBundleBase64: "Q0E=", disabledTLSValidations: ["SubjectName"], proxyURL: "http://proxy:3128", waitForReady: true },
     );
     expect(tokenSecret).toEqual({
         apiVersion: "v1",
@@ -70,6 +70,8 @@ test("optional KubeFedCluster fields are left out when not given", () => {
         tokenBase64: "dG9r",
         apiEndpoint: "https://m1:6443",
         caBundleBase64: undefined,
+        disabledTLSValidations: [],
+        proxyURL: undefined,
         waitForReady: false,
     });
     expect(kubeFedCluster.metadata).toEqual({ name: "member1", namespace: "kube-federation-system", labels: { "kubefed-iac.io/federation": "federation" }, annotations: { "kubefed-iac.io/token-secret": "member1-host", "pulumi.com/patchForce": "true" } });
@@ -77,8 +79,8 @@ test("optional KubeFedCluster fields are left out when not given", () => {
 });
 
 test("the host reaches the member with the service account's token, never the program's credentials", () => {
-    const endpoint = { apiEndpoint: "https://m1:6443", caPem: "PEM", serverAddressByClientCIDRs: [] };
-    expect(memberAccess({ ...member1, disabledTLSValidations: ["*"] }, settings, endpoint, Buffer.from("sa-token").toString("base64"))).toEqual({
+    const endpoint = { apiEndpoint: "https://m1:6443", serverAddressByClientCIDRs: [], disabledTLSValidations: ["*"] };
+    expect(memberAccess(member1, settings, endpoint, Buffer.from("sa-token").toString("base64"), Buffer.from("PEM").toString("base64"))).toEqual({
         clusterName: "member1",
         userName: "member1-host",
         server: "https://m1:6443",

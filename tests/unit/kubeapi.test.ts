@@ -77,7 +77,7 @@ test("a client certificate is presented instead of a token when the access has o
     const seen: { subject?: string; auth?: string }[] = [];
     const mtls = https.createServer({ cert: TEST_APISERVER_CA, key, requestCert: true, rejectUnauthorized: false }, (req, res) => {
         const peer = (req.socket as import("tls").TLSSocket).getPeerCertificate();
-        seen.push({ subject: peer?.subject?.CN, auth: req.headers.authorization });
+        seen.push({ subject: peer?.subject?.CN as string | undefined, auth: req.headers.authorization });
         res.end("{}");
     });
     await new Promise<void>((resolve) => mtls.listen(0, "127.0.0.1", resolve));

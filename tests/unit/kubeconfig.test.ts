@@ -3,7 +3,7 @@ import { readClientAccess, readMemberKubeconfig, renderMemberKubeconfig, resolve
 import { fixtureCA, fixtureKubeconfig, fixtureServer } from "../helpers/mocks";
 
 test("the current context gives the server and the inline CA", () => {
-    expect(resolveContext(fixtureKubeconfig("member2"))).toEqual({ context: "member2", server: fixtureServer("member2"), caPem: fixtureCA("member2") });
+    expect(resolveContext(fixtureKubeconfig("member2"))).toEqual({ context: "member2", server: fixtureServer("member2"), caPem: fixtureCA("member2"), insecureSkipTLSVerify: false, proxyURL: undefined });
 });
 
 test("a named context is used instead of the current one", () => {
@@ -11,6 +11,8 @@ test("a named context is used instead of the current one", () => {
         context: "member2-other",
         server: "https://other.member2.example.com",
         caPem: undefined,
+        insecureSkipTLSVerify: false,
+        proxyURL: undefined,
     });
 });
 
@@ -25,7 +27,7 @@ test.each([
 
 test("the rendered member kubeconfig is a valid kubeconfig with the token user", () => {
     const text = renderMemberKubeconfig({ clusterName: "member1", userName: "member1-host", server: "https://m1:6443", caPem: fixtureCA("member1"), token: "t0k3n", proxyURL: "socks5://p:1080" });
-    expect(resolveContext(text)).toEqual({ context: "member1", server: "https://m1:6443", caPem: fixtureCA("member1") });
+    expect(resolveContext(text)).toEqual({ context: "member1", server: "https://m1:6443", caPem: fixtureCA("member1"), insecureSkipTLSVerify: false, proxyURL: "socks5://p:1080" });
     const doc = yaml.load(text) as any;
     expect(doc.users).toEqual([{ name: "member1-host", user: { token: "t0k3n" } }]);
     expect(doc.clusters[0].cluster["proxy-url"]).toBe("socks5://p:1080");

@@ -27,6 +27,8 @@ const badInputs: [string, unknown, string][] = [
     ["unknown TLS validation", { clusters: [member("m1", { disabledTLSValidations: ["Hostname" as TLSValidation] })] }, 'member "m1": disabledTLSValidations has unknown values ["Hostname"]'],
     ["'*' mixed with another TLS validation", { clusters: [member("m1", { disabledTLSValidations: ["*", "SubjectName"] })] }, 'member "m1": disabledTLSValidations: "*" disables every validation and must stand alone'],
     ["proxyURL of another scheme", { clusters: [member("m1", { proxyURL: "ftp://proxy.example:21" })] }, 'member "m1": proxyURL "ftp://proxy.example:21" is not an http, https or socks5 URL with a host'],
+    ["proxyURL with credentials", { clusters: [member("m1", { proxyURL: "http://user:pw@proxy.example:3128" })] }, 'member "m1": proxyURL "http://***@proxy.example:3128" carries credentials: KubeFed reads the proxy from the KubeFedCluster\'s spec, which is not a Secret'],
+    ["kubeconfig proxy-url with credentials", { clusters: [member("m1", { kubeconfig: fixtureKubeconfig("m1").replace("server: ", "proxy-url: socks5://u:p@bastion:1080\n      server: ") })] }, 'member "m1": kubeconfig context "m1" has proxy-url "socks5://***@bastion:1080" carries credentials'],
     ["unknown scope", { clusters: [], scope: "Global" }, 'scope "Global" is neither "Cluster" nor "Namespaced"'],
     ["orphanWorkloadsOnUnjoin that is not a boolean", { clusters: [], orphanWorkloadsOnUnjoin: "yes" }, "orphanWorkloadsOnUnjoin must be a boolean"],
     ["kubeconfig that is not YAML", { clusters: [member("m1", { kubeconfig: "clusters: [unclosed" })] }, 'member "m1": kubeconfig is not valid YAML'],
