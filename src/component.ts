@@ -8,7 +8,7 @@ import { unreachableDepartureWarning } from "./departure";
 import { describeMember, isReady, KubeFedClusterStatus } from "./describe";
 import { caBundleBase64, EndpointInputs, MemberEndpoint, resolveMemberEndpoint, resolveMemberEndpoints } from "./endpoint";
 import { federationConfigMap, kubeconfigSecret, kubeconfigSecretData, kubeconfigSecretKey, renderFederationDocument } from "./federation";
-import { hostJoinObjects, memberAccess, memberJoinObjects, TOKEN_KEY } from "./join";
+import { hostJoinObjects, kubeFedClusterRevision, memberAccess, memberJoinObjects, readyWaitAnnotations, TOKEN_KEY } from "./join";
 import { deleteReplacedSecret, kubeFedClusterConditions, notReadyMessage, recordReplacedSecret } from "./host";
 import { kubeApi, KubeApi } from "./kubeapi";
 import { LegacyAliases, MemberPart, names } from "./names";
@@ -240,8 +240,14 @@ export class KubefedFederation extends pulumi.ComponentResource {
             caBundleBase64: caBundle,
             disabledTLSValidations: mapKnown(endpoint, (e) => (e.disabledTLSValidations.length > 0 ? e.disabledTLSValidations : undefined)),
             proxyURL: mapKnown(endpoint, (e) => e.proxyURL),
-            waitForReady: settings.waitForReady,
         });
+        if (settings.waitForReady) {
+            // Waits for the object of this revision to be Ready (see REVISION_ANNOTATION).
+            const { spec, metadata } = onHost.kubeFedCluster as KubernetesObject<unknown> & { spec: unknown };
+            const { labels, annotations } = metadata;
+            const revision = pulumi.unsecret(pulumi.output({ spec, metadata: { labels, annotations } }).apply(kubeFedClusterRevision));
+            metadata.annotations = revision.apply((r) => ({ ...annotations, ...readyWaitAnnotations(r, settings.readyTimeoutSeconds) })) as unknown as { [key: string]: string };
+        }
         const hostTokenSecret = this.register(logical("host-token"), onHost.tokenSecret, { additionalSecretOutputs: ["data", "stringData"] });
         // The controller reads the token through secretRef and needs the member's RBAC to be Ready.
         const kubeFedCluster = this.register(logical("kubefedcluster"), { ...onHost.kubeFedCluster, status: undefined }, { dependsOn: [hostTokenSecret, ...rbac], hooks: hostHooks });

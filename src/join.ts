@@ -13,7 +13,7 @@ import { FEDERATION_LABEL } from "./workloads";
 export type JoinMember = Pick<MemberSpec, "name" | "labels" | "tokenRotation">;
 export type JoinSettings = Pick<FederationSettings, "hostClusterName" | "kubefedNamespace" | "scope">;
 /** What the host's objects also read: the federation's name labels its KubeFedClusters. */
-export type HostJoinSettings = JoinSettings & Pick<FederationSettings, "federationName" | "readyTimeoutSeconds">;
+export type HostJoinSettings = JoinSettings & Pick<FederationSettings, "federationName">;
 
 export interface JoinNames {
     /** `<member>-<host>`, in the member's KubeFed namespace. */
@@ -48,6 +48,14 @@ export const SERVICE_ACCOUNT_TOKEN_TYPE = "kubernetes.io/service-account-token";
 /** pulumi-kubernetes waits until this JSONPath exists: the member's token controller fills it in. */
 export const WAIT_FOR_TOKEN = "jsonpath={.data.token}";
 export const WAIT_FOR_READY = "condition=Ready";
+/**
+ * On the KubeFedCluster, with `waitForReady`: a hash of what the component applies of it. The
+ * wait also waits for an object that carries it: pulumi-kubernetes' watch may first deliver the
+ * object as it was before the update (it tells stale objects by `generation`, which a change of
+ * labels or annotations does not raise), already Ready, and keep that as the outputs the next
+ * preview diffs against.
+ */
+export const REVISION_ANNOTATION = "kubefed-iac.io/revision";
 /** On the KubeFedCluster: the member's token Secret whose token the host's copy holds. */
 export const TOKEN_SECRET_ANNOTATION = "kubefed-iac.io/token-secret";
 
@@ -99,7 +107,6 @@ export interface HostJoinValues<V, L = string[]> {
     /** The TLS validations the host skips; none when undefined or empty. */
     disabledTLSValidations: L | undefined;
     proxyURL: V | undefined;
-    waitForReady: boolean;
 }
 
 export interface HostJoinObjects<V> {
@@ -134,9 +141,6 @@ export function hostJoinObjects<V, L = string[]>(member: JoinMember, settings: H
         // Forced: taking over a KubeFedCluster that `kubefedctl join` created (its secretRef differs) is ours to do.
         annotations: { [TOKEN_SECRET_ANNOTATION]: names.memberTokenSecret, "pulumi.com/patchForce": "true" },
     };
-    if (values.waitForReady) {
-        metadata.annotations = { ...metadata.annotations, "pulumi.com/waitFor": WAIT_FOR_READY, "pulumi.com/timeoutSeconds": String(settings.readyTimeoutSeconds) };
-    }
     return {
         tokenSecret: {
             apiVersion: "v1",
@@ -146,6 +150,23 @@ export function hostJoinObjects<V, L = string[]>(member: JoinMember, settings: H
             data: { [TOKEN_KEY]: values.tokenBase64 },
         },
         kubeFedCluster: { apiVersion: "core.kubefed.io/v1beta1", kind: "KubeFedCluster", metadata, spec },
+    };
+}
+
+/** What the KubeFedCluster's revision hashes: its spec, labels and annotations, with every object's keys sorted. */
+export function kubeFedClusterRevision(object: { spec: unknown; metadata: { labels?: unknown; annotations?: unknown } }): string {
+    const sorted = (value: unknown): unknown =>
+        Array.isArray(value) ? value.map(sorted) : value && typeof value === "object" ? Object.fromEntries(Object.keys(value).sort().map((k) => [k, sorted((value as Record<string, unknown>)[k])])) : value;
+    const applied = { spec: object.spec, labels: object.metadata.labels, annotations: object.metadata.annotations };
+    return createHash("sha256").update(JSON.stringify(sorted(applied))).digest("hex").slice(0, 16);
+}
+
+/** The annotations of `waitForReady`: wait for the object of this revision, and for it to be Ready. */
+export function readyWaitAnnotations(revision: string, timeoutSeconds: number): { [key: string]: string } {
+    return {
+        [REVISION_ANNOTATION]: revision,
+        "pulumi.com/waitFor": JSON.stringify([`jsonpath={.metadata.annotations.${REVISION_ANNOTATION.replace(/\./g, "\\.")}}=${revision}`, WAIT_FOR_READY]),
+        "pulumi.com/timeoutSeconds": String(timeoutSeconds),
     };
 }
 

@@ -92,7 +92,7 @@ export async function componentArgs(inputs: pulumi.Inputs, schema: PackageSchema
     const secrets = await secretsInPlainProperties(inputs, properties, schema);
     if (secrets.length > 0) {
         const [fields, are, them, values] = secrets.length === 1 ? [secrets[0], "is a secret", "it", "a plain value"] : [`${secrets.slice(0, -1).join(", ")} and ${secrets[secrets.length - 1]}`, "are secrets", "them", "plain values"];
-        throw new Error(`${fields} ${are}, but KubefedFederation stores ${them} in plain text (only kubeconfig is kept secret): pass ${them} as ${values}`);
+        throw new Error(`${fields} ${are}, but KubefedFederation stores ${them} in plain text (only the kubeconfigs, hostKubeconfig and each member's kubeconfig, are kept secret): pass ${them} as ${values}`);
     }
     return (await plainWhereSchemaSays(inputs, properties, schema)) as unknown as KubefedFederationArgs;
 }

@@ -81,6 +81,9 @@ test("a stack of 0.1.0 is upgraded by one up: no replace, no delete, the same ob
     }
     expect(uids()).toEqual(before);
     const pending = await pendingChanges(stack);
-    if (pending.length > 0) console.log(result.stdout, JSON.stringify(up.steps, null, 1));
+    if (pending.length > 0) {
+        const state = await stack.exportStack();
+        console.log(JSON.stringify(state.deployment.resources.filter((r: any) => r.type.includes("KubeFedCluster")).map((r: any) => ({ urn: r.urn, aliases: r.aliases, labels: r.inputs?.metadata?.labels, ann: r.inputs?.metadata?.annotations })), null, 1));
+    }
     expect(pending).toEqual([]);
 });

@@ -1,6 +1,7 @@
 import * as yaml from "js-yaml";
 import * as pulumi from "@pulumi/pulumi";
 import { KubefedFederationArgs } from "../../src";
+import { kubeFedClusterRevision, readyWaitAnnotations } from "../../src/join";
 import { adminToken, b64, byKind, changes, crdValidator, runInChildProcess, find, fixtureCA, fixtureKubeconfig, FederationRun, member, Registration, runFederation, serviceAccountToken } from "../helpers/mocks";
 
 const KFC = "kubernetes:core.kubefed.io/v1beta1:KubeFedCluster";
@@ -276,7 +277,13 @@ describe("credentials", () => {
 test("waitForReady annotates each KubeFedCluster and reports its Ready condition", async () => {
     const run = await runFederation({ waitForReady: true, clusters: [member("member1")] });
     // Bounded: the update fails, naming the member's KubeFedCluster, after readyTimeoutSeconds.
-    expect(find(run, KFC, "member1", NS).inputs.metadata.annotations).toEqual({ "kubefed-iac.io/token-secret": "member1-host", "pulumi.com/patchForce": "true", "pulumi.com/waitFor": "condition=Ready", "pulumi.com/timeoutSeconds": "120" });
+    const kubeFedCluster = find(run, KFC, "member1", NS).inputs;
+    const revision = kubeFedClusterRevision({ spec: kubeFedCluster.spec, metadata: { labels: kubeFedCluster.metadata.labels, annotations: { "kubefed-iac.io/token-secret": "member1-host", "pulumi.com/patchForce": "true" } } });
+    expect(kubeFedCluster.metadata.annotations).toEqual({
+        "kubefed-iac.io/token-secret": "member1-host",
+        "pulumi.com/patchForce": "true",
+        ...readyWaitAnnotations(revision, 120),
+    });
     const bounded = await runFederation({ waitForReady: true, readyTimeoutSeconds: 30, clusters: [member("member1")] });
     expect(find(bounded, KFC, "member1", NS).inputs.metadata.annotations["pulumi.com/timeoutSeconds"]).toBe("30");
     expect(run.clusters.member1.ready).toBe(true);

@@ -1,4 +1,4 @@
-import { hostJoinObjects, joinNames, memberAccess, memberJoinObjects } from "../../src/join";
+import { hostJoinObjects, joinNames, kubeFedClusterRevision, memberAccess, memberJoinObjects, readyWaitAnnotations } from "../../src/join";
 
 const settings = { hostClusterName: "host", kubefedNamespace: "kube-federation-system", scope: "Cluster" as const, federationName: "federation", readyTimeoutSeconds: 120 };
 const member1 = { name: "member1", labels: { region: "eu" } };
@@ -37,7 +37,7 @@ test("on the host: the token Secret and the KubeFedCluster pointing at it", () =
     const { tokenSecret, kubeFedCluster } = hostJoinObjects(
         member1,
         settings,
-        { tokenBase64: "dG9r", apiEndpoint: "https://m1:6443", caBundleBase64: "Q0E=", disabledTLSValidations: ["SubjectName"], proxyURL: "http://proxy:3128", waitForReady: true },
+        { tokenBase64: "dG9r", apiEndpoint: "https://m1:6443", caBundleBase64: "Q0E=", disabledTLSValidations: ["SubjectName"], proxyURL: "http://proxy:3128" },
     );
     expect(tokenSecret).toEqual({
         apiVersion: "v1",
@@ -53,7 +53,7 @@ test("on the host: the token Secret and the KubeFedCluster pointing at it", () =
             name: "member1",
             namespace: "kube-federation-system",
             labels: { region: "eu", "kubefed-iac.io/federation": "federation" },
-            annotations: { "kubefed-iac.io/token-secret": "member1-host", "pulumi.com/patchForce": "true", "pulumi.com/waitFor": "condition=Ready", "pulumi.com/timeoutSeconds": "120" },
+            annotations: { "kubefed-iac.io/token-secret": "member1-host", "pulumi.com/patchForce": "true" },
         },
         spec: {
             apiEndpoint: "https://m1:6443",
@@ -72,10 +72,23 @@ test("optional KubeFedCluster fields are left out when not given", () => {
         caBundleBase64: undefined,
         disabledTLSValidations: [],
         proxyURL: undefined,
-        waitForReady: false,
     });
     expect(kubeFedCluster.metadata).toEqual({ name: "member1", namespace: "kube-federation-system", labels: { "kubefed-iac.io/federation": "federation" }, annotations: { "kubefed-iac.io/token-secret": "member1-host", "pulumi.com/patchForce": "true" } });
     expect(kubeFedCluster.spec).toEqual({ apiEndpoint: "https://m1:6443", secretRef: { name: "member1-host-token" } });
+});
+
+test("waitForReady waits for the KubeFedCluster of this revision to be Ready; the revision changes with what is applied, not with key order", () => {
+    const kubeFedCluster = { spec: { apiEndpoint: "https://m1:6443", secretRef: { name: "s" } }, metadata: { labels: { a: "1", b: "2" }, annotations: { x: "y" } } };
+    const revision = kubeFedClusterRevision(kubeFedCluster);
+    expect(revision).toMatch(/^[0-9a-f]{16}$/);
+    expect(kubeFedClusterRevision({ ...kubeFedCluster, metadata: { labels: { b: "2", a: "1" }, annotations: { x: "y" } } })).toBe(revision);
+    expect(kubeFedClusterRevision({ ...kubeFedCluster, metadata: { labels: { a: "1" }, annotations: { x: "y" } } })).not.toBe(revision);
+    expect(kubeFedClusterRevision({ ...kubeFedCluster, spec: { ...kubeFedCluster.spec, apiEndpoint: "https://m1:6444" } })).not.toBe(revision);
+    expect(readyWaitAnnotations(revision, 30)).toEqual({
+        "kubefed-iac.io/revision": revision,
+        "pulumi.com/waitFor": JSON.stringify([`jsonpath={.metadata.annotations.kubefed-iac\\.io/revision}=${revision}`, "condition=Ready"]),
+        "pulumi.com/timeoutSeconds": "30",
+    });
 });
 
 test("the host reaches the member with the service account's token, never the program's credentials", () => {

@@ -47,7 +47,7 @@ describe("a secret where the schema says plain", () => {
     test("is refused by construct with one error naming the field, before anything is registered", async () => {
         const clusters = [{ name: "member1", kubeconfig: pulumi.secret(fixtureKubeconfig("member1")), proxyURL: pulumi.secret("http://proxy.example:3128") }];
         await expect(construct({ clusters })).rejects.toThrow(
-            new Error("clusters[0].proxyURL is a secret, but KubefedFederation stores it in plain text (only kubeconfig is kept secret): pass it as a plain value"),
+            new Error("clusters[0].proxyURL is a secret, but KubefedFederation stores it in plain text (only the kubeconfigs, hostKubeconfig and each member's kubeconfig, are kept secret): pass it as a plain value"),
         );
         expect(registered).toEqual([]);
     });
@@ -63,7 +63,7 @@ describe("a secret where the schema says plain", () => {
         };
         await expect(construct(inputs)).rejects.toThrow(
             new Error(
-                "clusters[0].labels.region, clusters[1], clusters[2].disabledTLSValidations[0] and hostClusterName are secrets, but KubefedFederation stores them in plain text (only kubeconfig is kept secret): pass them as plain values",
+                "clusters[0].labels.region, clusters[1], clusters[2].disabledTLSValidations[0] and hostClusterName are secrets, but KubefedFederation stores them in plain text (only the kubeconfigs, hostKubeconfig and each member's kubeconfig, are kept secret): pass them as plain values",
             ),
         );
         expect(registered).toEqual([]);
