@@ -53,6 +53,7 @@ TARGETS=(
   "kubefedctl|kubefed|sigs.k8s.io/kubefed/cmd/kubefedctl|KUBEFED_LDFLAGS"
   "pulumi-language-python|pulumi-language-python|.|PULUMI_LDFLAGS"
   "pulumi-language-yaml|pulumi-language-yaml|github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml|YAML_LDFLAGS"
+  "pulumi-language-go|pulumi-language-go|.|PULUMI_LDFLAGS"
 )
 
 log() { printf '[build %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }

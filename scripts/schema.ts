@@ -178,6 +178,9 @@ export function generateSchema(): Record<string, unknown> {
         name: "kubefed",
         displayName: "KubeFed",
         version: pkg.version,
+        // Where a release publishes the plugin archives (`npm run package`): the GitHub release
+        // v<version> of kubefed-iac/pulumi-kubefed. SDKs fetch the plugin from there when it is not installed.
+        pluginDownloadURL: "github://api.github.com/kubefed-iac",
         description: pkg.description,
         keywords: pkg.keywords,
         license: pkg.license,
@@ -193,7 +196,10 @@ export function generateSchema(): Record<string, unknown> {
         types: Object.fromEntries(Object.entries(types).sort(([a], [b]) => a.localeCompare(b))),
         language: {
             nodejs: { packageName: pkg.name, dependencies: { "@pulumi/kubernetes": pkg.dependencies["@pulumi/kubernetes"] } },
-            python: { packageName: "pulumi_kubefed", requires: { pulumi: ">=3.190.0,<4.0.0" } },
+            // respectSchemaVersion: the SDK (and its wheel) carries the package's version.
+            python: { packageName: "pulumi_kubefed", respectSchemaVersion: true, requires: { pulumi: ">=3.190.0,<4.0.0" } },
+            // The Go SDK's package path, as a release would publish it (scripts/check-go-sdk.sh builds it).
+            go: { importBasePath: "github.com/kubefed-iac/pulumi-kubefed/sdk/go/kubefed" },
         },
     };
 }

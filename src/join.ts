@@ -165,7 +165,8 @@ export function kubeFedClusterRevision(object: { spec: unknown; metadata: { labe
 export function readyWaitAnnotations(revision: string, timeoutSeconds: number): { [key: string]: string } {
     return {
         [REVISION_ANNOTATION]: revision,
-        "pulumi.com/waitFor": JSON.stringify([`jsonpath={.metadata.annotations.${REVISION_ANNOTATION.replace(/\./g, "\\.")}}=${revision}`, WAIT_FOR_READY]),
+        // RFC 9535 JSONPath (pulumi-kubernetes' parser): a key with dots and slashes in brackets.
+        "pulumi.com/waitFor": JSON.stringify([`jsonpath={.metadata.annotations['${REVISION_ANNOTATION}']}=${revision}`, WAIT_FOR_READY]),
         "pulumi.com/timeoutSeconds": String(timeoutSeconds),
     };
 }

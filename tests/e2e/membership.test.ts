@@ -20,7 +20,7 @@ import {
     previewAndUp,
     pendingChanges,
     removeStacks,
-    ROOT,
+    exampleProgram,
     run,
     until,
     watchReady,
@@ -173,7 +173,7 @@ test("an up killed half-way through a join converges after cancel, refresh --cle
     killedStack = await federationStack(`killed-${Date.now()}`, [{ name: "member1" }, { name: "member2" }]);
     const env = environment();
     const pulumi = path.join(env.binDir, "pulumi");
-    const cwd = path.join(ROOT, "examples", "basic");
+    const cwd = exampleProgram("basic");
     const up = childProcess.spawn(pulumi, ["up", "--yes", "--skip-preview", "--stack", killedStack.name], { cwd, env: { ...process.env, ...env.env }, detached: true, stdio: "ignore" });
     // Kill its whole process group (CLI, language host, program, providers) once the join has begun in a member.
     expect(await until(() => serviceAccountIn("member1", "member1") || serviceAccountIn("member2", "member2"), 120)).toBe(true);

@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
-import { configureMembers, environment, formatSteps, kubectlJSON, pendingChanges, removeStacks, ROOT, stepCollector } from "../helpers/e2e";
+import { configureMembers, environment, formatSteps, kubectlJSON, pendingChanges, programsDir, removeStacks, ROOT, stepCollector } from "../helpers/e2e";
 
 jest.setTimeout(15 * 60 * 1000);
 
@@ -15,11 +15,14 @@ const workload = { name: "web", namespace: "upgrade" };
 let program: string;
 let stack: Stack;
 
-/** Points the program's `@kubefed-iac/kubefed` at a package folder. */
+/**
+ * Installs a package folder as the program's `@kubefed-iac/kubefed`: copied, not linked, so that
+ * it resolves its dependencies from the program's node_modules (one @pulumi/pulumi).
+ */
 function usePackage(folder: string): void {
-    const link = path.join(program, "node_modules", "@kubefed-iac", "kubefed");
-    fs.rmSync(link, { force: true });
-    fs.symlinkSync(folder, link);
+    const installed = path.join(program, "node_modules", "@kubefed-iac", "kubefed");
+    fs.rmSync(installed, { recursive: true, force: true });
+    fs.cpSync(folder, installed, { recursive: true });
 }
 
 /** The UIDs of what must survive the upgrade as the same objects. */
@@ -37,15 +40,17 @@ function uids(): Record<string, string> {
 beforeAll(async () => {
     const env = environment();
     // The example program, outside the repository (whose tsconfig maps the package to src/), with
-    // the repository's dependencies and the package under test linked in.
+    // the package under test linked in.
     program = fs.mkdtempSync(path.join(os.tmpdir(), "kubefed-upgrade-"));
     fs.copyFileSync(path.join(ROOT, "tests", "fixtures", "kubefed-0.1.0", "example", "index.ts"), path.join(program, "index.ts"));
     fs.copyFileSync(path.join(ROOT, "examples", "basic", "Pulumi.yaml"), path.join(program, "Pulumi.yaml"));
     fs.writeFileSync(path.join(program, "tsconfig.json"), JSON.stringify({ compilerOptions: { target: "ES2022", module: "commonjs", strict: true, esModuleInterop: true, skipLibCheck: true } }));
+    // The dependencies e2e/programs.sh installed next to the packed package of this version.
     fs.mkdirSync(path.join(program, "node_modules", "@kubefed-iac"), { recursive: true });
-    for (const entry of fs.readdirSync(path.join(ROOT, "node_modules"))) {
-        if (!entry.startsWith(".")) {
-            fs.symlinkSync(path.join(ROOT, "node_modules", entry), path.join(program, "node_modules", entry));
+    const installed = path.join(programsDir(), "node", "node_modules");
+    for (const entry of fs.readdirSync(installed)) {
+        if (!entry.startsWith(".") && entry !== "@kubefed-iac") {
+            fs.symlinkSync(path.join(installed, entry), path.join(program, "node_modules", entry));
         }
     }
     usePackage(path.join(ROOT, "tests", "fixtures", "kubefed-0.1.0"));
@@ -66,7 +71,7 @@ test("a stack of 0.1.0 is upgraded by one up: no replace, no delete, the same ob
     expect(first.summary.result).toBe("succeeded");
     const before = uids();
 
-    usePackage(ROOT); // this version, as `npm run build` left it in bin/, with its example
+    usePackage(path.join(programsDir(), "node", "node_modules", "@kubefed-iac", "kubefed")); // this version, its packed tarball installed, with its example
     fs.copyFileSync(path.join(ROOT, "examples", "basic", "index.ts"), path.join(program, "index.ts"));
     const preview = stepCollector();
     await stack.preview({ onEvent: preview.onEvent });
@@ -80,10 +85,5 @@ test("a stack of 0.1.0 is upgraded by one up: no replace, no delete, the same ob
         expect(formatSteps(steps.filter((s) => s.op === "create"))).toEqual(["create kubernetes:scheduling.kubefed.io/v1alpha1:ReplicaSchedulingPreference federation/workloads/upgrade/web"]);
     }
     expect(uids()).toEqual(before);
-    const pending = await pendingChanges(stack);
-    if (pending.length > 0) {
-        const state = await stack.exportStack();
-        console.log(JSON.stringify(state.deployment.resources.filter((r: any) => r.type.includes("KubeFedCluster")).map((r: any) => ({ urn: r.urn, aliases: r.aliases, labels: r.inputs?.metadata?.labels, ann: r.inputs?.metadata?.annotations })), null, 1));
-    }
-    expect(pending).toEqual([]);
+    expect(await pendingChanges(stack)).toEqual([]);
 });

@@ -1,8 +1,9 @@
 // End to end, from Pulumi YAML: the program names the component's type token; the engine gets its
-// schema from the kubefed provider plugin, which constructs the TypeScript component.
-import * as path from "path";
+// schema from the kubefed provider plugin, which constructs the TypeScript component. The plugin is
+// the one `pulumi plugin install resource kubefed <version> --file <archive>` installed from dist/
+// (e2e/programs.sh): the program has no path into this checkout.
 import { Stack } from "@pulumi/pulumi/automation";
-import { environment, federationStack, kubeFedClusterReady, MemberConfig, plaintextCredentialsIn, ROOT, upAndReadOutputs, removeStacks } from "../helpers/e2e";
+import { environment, exampleProgram, run, federationStack, kubeFedClusterReady, MemberConfig, plaintextCredentialsIn, upAndReadOutputs, removeStacks } from "../helpers/e2e";
 
 jest.setTimeout(15 * 60 * 1000);
 
@@ -15,12 +16,16 @@ afterAll(() => removeStacks(stacks));
 
 test("the YAML example joins member1 and member2 with the outputs of the TypeScript example, and no credential in its state", async () => {
     environment();
+    const version = require("../../package.json").version;
+    const plugins = JSON.parse(run("pulumi", ["plugin", "ls", "--json"])) as { name: string; kind: string; version: string }[];
+    expect(plugins.filter((p) => p.name === "kubefed").map((p) => `${p.kind} ${p.version}`)).toEqual([`resource ${version}`]);
+
     const typescript = await federationStack(`ts-yaml-${suffix}`, members);
     stacks.push(typescript);
     const expected = await upAndReadOutputs(typescript);
     await typescript.destroy();
 
-    const yamlStack = await federationStack(`yaml-${suffix}`, members, path.join(ROOT, "examples", "yaml"));
+    const yamlStack = await federationStack(`yaml-${suffix}`, members, exampleProgram("yaml"));
     stacks.push(yamlStack);
     const actual = await upAndReadOutputs(yamlStack);
     expect(actual).toEqual(expected);

@@ -103,8 +103,45 @@ export interface MemberConfig {
     kubeconfigOf?: ClusterName;
 }
 
+/** Where e2e/programs.sh installed the packed package, the plugin's and the wheel's programs' dependencies. */
+export function programsDir(): string {
+    const dir = path.join(stateDir(), "programs");
+    if (!fs.existsSync(path.join(dir, "node", "node_modules", "@kubefed-iac", "kubefed"))) {
+        throw new Error(`${dir} has no installed package: run \`npm run package && bash e2e/programs.sh\` (npm run test:e2e does)`);
+    }
+    return dir;
+}
+
+const EXAMPLE_FILES = { basic: ["index.ts", "Pulumi.yaml"], python: ["__main__.py", "Pulumi.yaml", "requirements.txt"], yaml: ["Pulumi.yaml"] };
+
+/**
+ * examples/<name>, outside the checkout as a user has it: a copy under <state>/programs/<name>
+ * with the dependencies e2e/programs.sh installed from dist/ (the npm tarball for TypeScript, the
+ * wheel's virtualenv for Python; the plugin is in PULUMI_HOME). Returns its folder.
+ */
+export function exampleProgram(name: keyof typeof EXAMPLE_FILES): string {
+    const programs = programsDir();
+    const dir = path.join(programs, name);
+    fs.mkdirSync(dir, { recursive: true });
+    for (const file of EXAMPLE_FILES[name]) {
+        fs.copyFileSync(path.join(ROOT, "examples", name, file), path.join(dir, file));
+    }
+    const link = (target: string, at: string) => {
+        if (!fs.existsSync(path.join(dir, at))) {
+            fs.symlinkSync(target, path.join(dir, at));
+        }
+    };
+    if (name === "basic") {
+        link(path.join(programs, "node", "node_modules"), "node_modules");
+        fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { target: "ES2022", module: "commonjs", strict: true, esModuleInterop: true, skipLibCheck: true } }));
+    } else if (name === "python") {
+        link(path.join(programs, "python-venv"), "venv");
+    }
+    return dir;
+}
+
 /** A stack of examples/basic (or another program folder) in the local backend, configured for `members`. */
-export async function federationStack(stackName: string, members: MemberConfig[], workDir = path.join(ROOT, "examples", "basic"), extra: Record<string, string> = {}): Promise<Stack> {
+export async function federationStack(stackName: string, members: MemberConfig[], workDir = exampleProgram("basic"), extra: Record<string, string> = {}): Promise<Stack> {
     const env = environment();
     const pulumiCommand = await PulumiCommand.get({ root: path.dirname(env.binDir), skipVersionCheck: true });
     const stack = await LocalWorkspace.createOrSelectStack({ stackName, workDir }, { envVars: env.env, pulumiCommand });

@@ -86,7 +86,7 @@ test("waitForReady waits for the KubeFedCluster of this revision to be Ready; th
     expect(kubeFedClusterRevision({ ...kubeFedCluster, spec: { ...kubeFedCluster.spec, apiEndpoint: "https://m1:6444" } })).not.toBe(revision);
     expect(readyWaitAnnotations(revision, 30)).toEqual({
         "kubefed-iac.io/revision": revision,
-        "pulumi.com/waitFor": JSON.stringify([`jsonpath={.metadata.annotations.kubefed-iac\\.io/revision}=${revision}`, "condition=Ready"]),
+        "pulumi.com/waitFor": JSON.stringify([`jsonpath={.metadata.annotations['kubefed-iac.io/revision']}=${revision}`, "condition=Ready"]),
         "pulumi.com/timeoutSeconds": "30",
     });
 });
