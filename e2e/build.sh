@@ -54,6 +54,7 @@ TARGETS=(
   "pulumi-language-python|pulumi-language-python|.|PULUMI_LDFLAGS"
   "pulumi-language-yaml|pulumi-language-yaml|github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml|YAML_LDFLAGS"
   "pulumi-language-go|pulumi-language-go|.|PULUMI_LDFLAGS"
+  "actionlint|actionlint|github.com/rhysd/actionlint/cmd/actionlint|"
 )
 
 log() { printf '[build %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
