@@ -7,12 +7,14 @@
 // of KubeFed's service account in the member is narrowed to read and patch (KubeFed creates,
 // updates and deletes with other verbs, so it can neither delete nor re-adopt anything there),
 // then the label is removed from the member's federated Namespaces and Deployments with that
-// same service account. The rest of the unjoin deletes the role as usual.
+// same service account. The rest of the unjoin deletes the role as usual. Should the release
+// fail, the role gets back what the join gave it (the narrowed role may `escalate` itself for
+// that), since the update then fails and the member stays a member.
 //
 // No Pulumi here: the component runs `releaseWorkloads` from a resource hook (component.ts).
 import { memberOfKubeconfigKey } from "./federation";
 import { KubeApi } from "./kubeapi";
-import { NON_RESOURCE_GET_RULE, PolicyRule, roleName } from "./rbac";
+import { memberRBAC, NON_RESOURCE_GET_RULE, PolicyRule, roleName } from "./rbac";
 import { joinNames, JoinSettings } from "./join";
 
 export const MANAGED_LABEL = "kubefed.io/managed";
@@ -24,6 +26,15 @@ export const RELEASE_RULES: PolicyRule[] = [
     { apiGroups: [""], resources: ["namespaces"], verbs: ["get", "list", "patch"] },
     { apiGroups: ["apps"], resources: ["deployments"], verbs: ["get", "list", "patch"] },
 ];
+
+/**
+ * The narrowed role: RELEASE_RULES, and the right to give the role back what the join gave it
+ * (`escalate`: RBAC refuses to grant more than one holds otherwise) should the release fail.
+ */
+export function narrowedRules(scope: JoinSettings["scope"], role: string): PolicyRule[] {
+    const ownRole: PolicyRule = { apiGroups: ["rbac.authorization.k8s.io"], resources: [scope === "Namespaced" ? "roles" : "clusterroles"], resourceNames: [role], verbs: ["get", "patch", "escalate"] };
+    return scope === "Namespaced" ? [...RELEASE_RULES, ownRole] : [...RELEASE_RULES, ownRole, NON_RESOURCE_GET_RULE];
+}
 
 /** The members the kubeconfig Secret's previous data holds (`kubeconfig-<member>`) that are not members now. */
 export function departingMembers(previousData: { [key: string]: unknown } | undefined, members: Iterable<string>): string[] {
@@ -54,14 +65,30 @@ export interface ReleaseOptions {
  * Returns what it unlabelled, e.g. `deployment shop/web`.
  */
 export async function releaseWorkloads(api: KubeApi, memberName: string, settings: JoinSettings, options: ReleaseOptions = {}): Promise<string[]> {
-    const role = encodeURIComponent(roleName(joinNames(memberName, settings).serviceAccount));
+    const serviceAccount = joinNames(memberName, settings).serviceAccount;
+    const role = roleName(serviceAccount);
     const namespaced = settings.scope === "Namespaced";
-    if (namespaced) {
-        await api.request("PATCH", `${RBAC_PATH}/namespaces/${settings.kubefedNamespace}/roles/${role}`, { rules: RELEASE_RULES });
-    } else {
-        await api.request("PATCH", `${RBAC_PATH}/clusterroles/${role}`, { rules: [...RELEASE_RULES, NON_RESOURCE_GET_RULE] });
+    const rolePath = `${RBAC_PATH}${namespaced ? `/namespaces/${settings.kubefedNamespace}/roles` : "/clusterroles"}/${encodeURIComponent(role)}`;
+    await api.request("PATCH", rolePath, { rules: narrowedRules(settings.scope, role) });
+    try {
+        await untilDenied(api, namespaced ? settings.kubefedNamespace : undefined, options);
+        return await unlabelManaged(api, settings);
+    } catch (e) {
+        // The update fails and the member stays a member: KubeFed gets back the role the join gave it
+        // (what it left unlabelled it adopts again).
+        const joined = memberRBAC(settings.scope, { serviceAccount, namespace: settings.kubefedNamespace }).find((o) => o.metadata.name === role && o.kind.endsWith("Role"));
+        try {
+            await api.request("PATCH", rolePath, { rules: joined!.rules });
+        } catch (restore) {
+            throw new Error(`${(e as Error).message}; and KubeFed's role could not be restored (${(restore as Error).message}): \`pulumi up --refresh\` restores it`);
+        }
+        throw new Error(`${(e as Error).message} (KubeFed's role there was restored)`);
     }
-    await untilDenied(api, namespaced ? settings.kubefedNamespace : undefined, options);
+}
+
+/** Removes the managed label from the member's federated Namespaces and Deployments; returns what it unlabelled. */
+async function unlabelManaged(api: KubeApi, settings: JoinSettings): Promise<string[]> {
+    const namespaced = settings.scope === "Namespaced";
 
     const released: string[] = [];
     /** Removes the label from every object the list at `listPath` finds; `pathOf` names one object. */

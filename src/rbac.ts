@@ -5,6 +5,7 @@ import { KubernetesObject } from "./objects";
 export interface PolicyRule {
     apiGroups?: string[];
     resources?: string[];
+    resourceNames?: string[];
     nonResourceURLs?: string[];
     verbs: string[];
 }

@@ -100,6 +100,12 @@ export function simulatedMember(opts: { lag?: number; otherBinding?: boolean } =
         const [path] = req.path.split("?");
         let m: RegExpMatchArray | null;
         if (req.method === "PATCH" && (path === `/apis/rbac.authorization.k8s.io/v1/clusterroles/${ROLE}` || path === `/apis/rbac.authorization.k8s.io/v1/namespaces/kube-federation-system/roles/${ROLE}`)) {
+            // RBAC's escalation check: granting "*" takes "*", or the escalate verb on this role.
+            const grantsAll = (r: PolicyRule[]) => r.some((rule) => rule.verbs.includes("*") && rule.resources?.includes("*"));
+            const mayEscalate = rules.some((rule) => rule.verbs.includes("escalate") && rule.resourceNames?.includes(decodeURIComponent(ROLE)));
+            if (grantsAll(req.body.rules) && !grantsAll(rules) && !mayEscalate) {
+                return status(403, "is attempting to grant RBAC permissions not currently held");
+            }
             rules = req.body.rules;
             reviewsSinceChange = 0;
             return { status: 200, body: { rules } };
@@ -116,5 +122,5 @@ export function simulatedMember(opts: { lag?: number; otherBinding?: boolean } =
             return patchLabels(objects.find((o) => o.kind === "Deployment" && o.namespace === m![1] && o.name === m![2]), req);
         return status(404, `no route for ${req.method} ${req.path}`);
     };
-    return { objects, handle, rules: () => rules };
+    return { objects, handle, rules: () => rules, setRules: (r: PolicyRule[]) => (rules = seenRules = r) };
 }

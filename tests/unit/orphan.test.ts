@@ -2,8 +2,8 @@
 // API server that plays the RBAC authorizer and the objects KubeFed labelled.
 import { JoinSettings } from "../../src/join";
 import { kubeApi } from "../../src/kubeapi";
-import { departingMembers, MANAGED_LABEL, placedOn, RELEASE_RULES, releaseWorkloads } from "../../src/orphan";
-import { NON_RESOURCE_GET_RULE } from "../../src/rbac";
+import { departingMembers, MANAGED_LABEL, narrowedRules, placedOn, RELEASE_RULES, releaseWorkloads } from "../../src/orphan";
+import { ALL_RESOURCES_RULE, NON_RESOURCE_GET_RULE } from "../../src/rbac";
 import { ROLE, simulatedMember, startApiServer, TEST_APISERVER_CA, TestApiServer } from "../helpers/apiserver";
 
 const CLUSTER: JoinSettings = { hostClusterName: "host", kubefedNamespace: "kube-federation-system", scope: "Cluster" };
@@ -20,7 +20,8 @@ async function release(member: ReturnType<typeof simulatedMember>, settings = CL
 test("narrows KubeFed's role, waits until updates are denied, then unlabels the managed Namespaces and Deployments", async () => {
     const member = simulatedMember({ lag: 2 });
     expect(await release(member)).toEqual(["namespace shop", "deployment shop/web"]);
-    expect(member.rules()).toEqual([...RELEASE_RULES, NON_RESOURCE_GET_RULE]);
+    expect(member.rules()).toEqual(narrowedRules("Cluster", "kubefed-controller-manager:member2-host"));
+    expect(member.rules()).toEqual(expect.arrayContaining([...RELEASE_RULES, NON_RESOURCE_GET_RULE]));
     expect(member.objects.map((o) => [o.kind, o.name, o.labels])).toEqual([
         ["Namespace", "shop", {}],
         ["Namespace", "default", {}],
@@ -44,7 +45,7 @@ test("narrows KubeFed's role, waits until updates are denied, then unlabels the 
 test("with scope Namespaced, the Role in the KubeFed namespace is narrowed and only that namespace is searched", async () => {
     const member = simulatedMember();
     expect(await release(member, NAMESPACED)).toEqual([]);
-    expect(member.rules()).toEqual(RELEASE_RULES);
+    expect(member.rules()).toEqual(narrowedRules("Namespaced", "kubefed-controller-manager:member2-host"));
     expect(server!.requests.map((r) => `${r.method} ${r.path.split("?")[0]}`)).toEqual([
         `PATCH /apis/rbac.authorization.k8s.io/v1/namespaces/kube-federation-system/roles/${ROLE}`,
         "POST /apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
@@ -55,9 +56,32 @@ test("with scope Namespaced, the Role in the KubeFed namespace is narrowed and o
 test("when another binding still lets KubeFed update, nothing is unlabelled and the error says why", async () => {
     const member = simulatedMember({ otherBinding: true });
     await expect(release(member, CLUSTER, { timeoutMs: 300, pollMs: 50 })).rejects.toThrow(
-        "KubeFed's service account may still update Deployments after its role was narrowed: another binding grants it more",
+        "KubeFed's service account may still update Deployments after its role was narrowed: another binding grants it more (KubeFed's role there was restored)",
     );
     expect(member.objects.filter((o) => o.labels[MANAGED_LABEL] === "true").map((o) => o.name)).toEqual(["shop", "web"]);
+    expect(member.rules()).toEqual([ALL_RESOURCES_RULE, NON_RESOURCE_GET_RULE]);
+});
+
+test("a release that fails half-way gives KubeFed its role back (the member stays a member); RBAC lets it only through escalate", async () => {
+    const member = simulatedMember();
+    const failing = (req: Parameters<typeof member.handle>[0]) =>
+        req.method === "PATCH" && req.path.startsWith("/apis/apps/") ? { status: 500, body: { kind: "Status", message: "etcdserver: request timed out" } } : member.handle(req);
+    server = await startApiServer(failing);
+    const api = kubeApi({ server: server.url, caPem: TEST_APISERVER_CA, token: "kubefed-sa-token" });
+    await expect(releaseWorkloads(api, "member2", CLUSTER)).rejects.toThrow(/500 Internal Server Error: etcdserver: request timed out \(KubeFed's role there was restored\)$/);
+    expect(member.rules()).toEqual([ALL_RESOURCES_RULE, NON_RESOURCE_GET_RULE]);
+
+    // Without the escalate rule the API server would refuse the restoration: the error says what to do.
+    server.close();
+    member.setRules([ALL_RESOURCES_RULE, NON_RESOURCE_GET_RULE]);
+    const noEscalate = (req: Parameters<typeof member.handle>[0]) =>
+        req.method === "PATCH" && req.path.includes("/clusterroles/") && req.body.rules.some((r: { verbs: string[] }) => r.verbs.includes("escalate"))
+            ? member.handle({ ...req, body: { rules: req.body.rules.filter((r: { verbs: string[] }) => !r.verbs.includes("escalate")) } })
+            : failing(req);
+    server = await startApiServer(noEscalate);
+    await expect(releaseWorkloads(kubeApi({ server: server.url, caPem: TEST_APISERVER_CA, token: "t" }), "member2", CLUSTER)).rejects.toThrow(
+        /and KubeFed's role could not be restored \(PATCH .*: 403 Forbidden: is attempting to grant RBAC permissions not currently held\): `pulumi up --refresh` restores it$/,
+    );
 });
 
 test("departing members are those the kubeconfig Secret held that are no longer members", () => {
