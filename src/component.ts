@@ -9,7 +9,7 @@ import { describeMember, isReady, KubeFedClusterStatus } from "./describe";
 import { caBundleBase64, EndpointInputs, MemberEndpoint, resolveMemberEndpoint, resolveMemberEndpoints } from "./endpoint";
 import { federationConfigMap, kubeconfigSecret, kubeconfigSecretData, kubeconfigSecretKey, renderFederationDocument } from "./federation";
 import { hostJoinObjects, kubeFedClusterRevision, memberAccess, memberJoinObjects, readyWaitAnnotations, TOKEN_KEY } from "./join";
-import { deleteReplacedSecret, kubeFedClusterConditions, notReadyMessage, recordReplacedSecret } from "./host";
+import { deleteReplacedSecret, kubeFedClusterConditions, notReadyMessage, recordReleased, recordReplacedSecret, releasedOrForgotten } from "./host";
 import { kubeApi, KubeApi } from "./kubeapi";
 import { LegacyAliases, MemberPart, names } from "./names";
 import { MemberAccess, readClientAccess, readMemberKubeconfig } from "./kubeconfig";
@@ -95,6 +95,13 @@ async function departures(oldInputs: Record<string, any> | undefined, memberName
     }));
 }
 
+/** The host's API, as `hostKubeconfig` reaches it, made on first use (by a hook). */
+function hostApi(hostKubeconfig: pulumi.Input<string>): () => Promise<KubeApi> {
+    const kubeconfig = pulumi.secret(hostKubeconfig);
+    let api: Promise<KubeApi> | undefined;
+    return () => (api ??= valueOf(kubeconfig).then((text) => kubeApi(readClientAccess(text!))));
+}
+
 /** One joined member, as the federation-wide objects need it. */
 interface JoinedMember {
     spec: MemberSpec;
@@ -123,7 +130,8 @@ export class KubefedFederation extends pulumi.ComponentResource {
 
         const aliases = new LegacyAliases(name, { members: members.map((m) => m.name), memberParts: memberParts(settings), workloads });
         const deployTimeEndpoints = this.deployTimeEndpoints(name, members);
-        const hostHooks = args.hostKubeconfig === undefined ? undefined : this.hostHooks(name, args.hostKubeconfig, settings);
+        const host = args.hostKubeconfig === undefined ? undefined : hostApi(args.hostKubeconfig);
+        const hostHooks = host && this.hostHooks(name, host, settings);
         const joined = members.map((member) => this.joinMember(name, member, settings, aliases, deployTimeEndpoints, hostHooks));
 
         const render = (endpoints: MemberEndpoint[]) =>
@@ -140,7 +148,7 @@ export class KubefedFederation extends pulumi.ComponentResource {
         const document = endpoints.some((e) => pulumi.Output.isInstance(e)) ? pulumi.all(endpoints).apply(render) : render(endpoints as MemberEndpoint[]);
         this.register(names.config(name), federationConfigMap(settings, document));
 
-        const orphaning = settings.orphanWorkloadsOnUnjoin ? this.orphaningHooks(name, members, settings) : undefined;
+        const orphaning = settings.orphanWorkloadsOnUnjoin ? this.orphaningHooks(name, members, settings, host) : undefined;
         const kubeconfigs = pulumi.secret(pulumi.all(joined.map((j) => j.access)).apply(kubeconfigSecretData));
         const kubeconfigSecretResource = this.register(names.kubeconfig(name), kubeconfigSecret(settings, kubeconfigs), {
             additionalSecretOutputs: ["data", "stringData"],
@@ -356,10 +364,7 @@ export class KubefedFederation extends pulumi.ComponentResource {
      * takes over is recorded on it, and deleted after; when its create or update fails (a
      * `waitForReady` that ran out of time), an error with KubeFed's conditions for the member.
      */
-    private hostHooks(name: string, hostKubeconfig: pulumi.Input<string>, settings: FederationSettings): pulumi.ResourceHookBinding {
-        const kubeconfig = pulumi.secret(hostKubeconfig);
-        let api: Promise<KubeApi> | undefined;
-        const host = () => (api ??= valueOf(kubeconfig).then((text) => kubeApi(readClientAccess(text!))));
+    private hostHooks(name: string, host: () => Promise<KubeApi>, settings: FederationSettings): pulumi.ResourceHookBinding {
         const namespace = settings.kubefedNamespace;
         // Hooks are called back outside the program's async context (see orphaningHooks).
         const info = AsyncResource.bind((message: string) => pulumi.log.info(message, this));
@@ -422,7 +427,7 @@ export class KubefedFederation extends pulumi.ComponentResource {
      * placement's update (which runs after the Secret's): refuses to drop a departing member that
      * was not released, e.g. because the Secret was replaced instead of updated.
      */
-    private orphaningHooks(name: string, members: MemberSpec[], settings: FederationSettings) {
+    private orphaningHooks(name: string, members: MemberSpec[], settings: FederationSettings, host: (() => Promise<KubeApi>) | undefined) {
         const memberNames = members.map((m) => m.name);
         const released = new Set<string>();
         // Hooks are called back outside the program's async context; in the provider plugin
@@ -440,15 +445,25 @@ export class KubefedFederation extends pulumi.ComponentResource {
                     );
                 }
                 released.add(departing);
+                if (host) {
+                    await recordReleased(await host(), settings.kubefedNamespace, departing);
+                }
                 info(`member "${departing}" leaves the federation; left running, no longer managed by KubeFed: ${objects.join(", ") || "nothing"}`);
             }
         });
-        const guard = new pulumi.ResourceHook(names.hook(name, "keep-departing-workloads"), ({ oldInputs, name: resourceName }) => {
-            const unreleased = placedOn(oldInputs).filter((m) => !memberNames.includes(m) && !released.has(m));
+        const guard = new pulumi.ResourceHook(names.hook(name, "keep-departing-workloads"), async ({ oldInputs, name: resourceName }) => {
+            const unreleased: string[] = [];
+            for (const m of placedOn(oldInputs).filter((m) => !memberNames.includes(m) && !released.has(m))) {
+                // Released by an earlier update that failed before the placements changed, or unknown to KubeFed by now.
+                if (!(host && (await releasedOrForgotten(await host(), settings.kubefedNamespace, m)))) {
+                    unreleased.push(m);
+                }
+            }
             if (unreleased.length > 0) {
                 throw new Error(
                     `orphanWorkloadsOnUnjoin: ${resourceName} would drop ${unreleased.join(", ")}, whose workloads were not released first ` +
-                        `(the kubeconfig Secret must be updated in place: give the host provider enableSecretMutable: true)`,
+                        `(the kubeconfig Secret must be updated in place: give the host provider enableSecretMutable: true; ` +
+                        `an update that failed after releasing them is recognised with hostKubeconfig, which records the release on the KubeFedCluster)`,
                 );
             }
         });

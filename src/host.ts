@@ -95,3 +95,20 @@ export async function deleteReplacedSecret(api: KubeApi, namespace: string, name
     await api.request("PATCH", kubeFedClusterPath(namespace, name), { metadata: { annotations: { [REPLACED_SECRET_ANNOTATION]: null } } });
     return deleted;
 }
+
+/** On a departing member's KubeFedCluster: its workloads were released (orphanWorkloadsOnUnjoin). */
+export const RELEASED_ANNOTATION = "kubefed-iac.io/workloads-released";
+
+/** Records on the member's KubeFedCluster that its workloads were released. */
+export async function recordReleased(api: KubeApi, namespace: string, name: string): Promise<void> {
+    await api.request("PATCH", kubeFedClusterPath(namespace, name), { metadata: { annotations: { [RELEASED_ANNOTATION]: "true" } } });
+}
+
+/**
+ * Whether KubeFed can no longer delete the member's workloads when a placement drops it: its
+ * workloads were released (recorded), or KubeFed does not know the member any more.
+ */
+export async function releasedOrForgotten(api: KubeApi, namespace: string, name: string): Promise<boolean> {
+    const cluster = await getKubeFedCluster(api, namespace, name);
+    return cluster === undefined || cluster.metadata.annotations?.[RELEASED_ANNOTATION] === "true";
+}

@@ -124,3 +124,42 @@ export function simulatedMember(opts: { lag?: number; otherBinding?: boolean } =
     };
     return { objects, handle, rules: () => rules, setRules: (r: PolicyRule[]) => (rules = seenRules = r) };
 }
+
+const CLUSTERS = "/apis/core.kubefed.io/v1beta1/namespaces/kube-federation-system/kubefedclusters";
+const SECRETS = "/api/v1/namespaces/kube-federation-system/secrets";
+
+export interface SimulatedKubeFedCluster {
+    metadata: { name: string; annotations?: { [key: string]: string | null } };
+    spec: { secretRef: { name: string } };
+    status?: unknown;
+}
+
+/** A host with, in the KubeFed namespace, the KubeFedClusters `clusters` and the Secrets `secrets`: GET, list, merge-PATCH of annotations, DELETE. */
+export function simulatedHost(clusters: SimulatedKubeFedCluster[], secrets: string[]) {
+    const handle = (req: ApiRequest) => {
+        if (req.path === CLUSTERS && req.method === "GET") {
+            return { status: 200, body: { items: clusters } };
+        }
+        if (req.path.startsWith(`${CLUSTERS}/`)) {
+            const cluster = clusters.find((c) => c.metadata.name === decodeURIComponent(req.path.slice(CLUSTERS.length + 1)));
+            if (!cluster) {
+                return status(404, "kubefedclusters.core.kubefed.io not found");
+            }
+            if (req.method === "PATCH") {
+                const annotations = { ...cluster.metadata.annotations, ...req.body.metadata.annotations };
+                cluster.metadata.annotations = Object.fromEntries(Object.entries(annotations).filter(([, v]) => v !== null)) as { [key: string]: string };
+            }
+            return { status: 200, body: cluster };
+        }
+        if (req.path.startsWith(`${SECRETS}/`) && req.method === "DELETE") {
+            const i = secrets.indexOf(decodeURIComponent(req.path.slice(SECRETS.length + 1)));
+            if (i < 0) {
+                return status(404, "secrets not found");
+            }
+            secrets.splice(i, 1);
+            return { status: 200, body: { kind: "Status", status: "Success" } };
+        }
+        return status(400, `unexpected ${req.method} ${req.path}`);
+    };
+    return { clusters, secrets, handle };
+}

@@ -1,7 +1,7 @@
 // The federated workloads the component registers on the host, under the mocks.
 import { KubefedFederationArgs } from "../../src";
 import { renderMemberKubeconfig } from "../../src/kubeconfig";
-import { simulatedMember, startApiServer, TEST_APISERVER_CA, TestApiServer } from "../helpers/apiserver";
+import { simulatedHost, simulatedMember, startApiServer, TEST_APISERVER_CA, TestApiServer } from "../helpers/apiserver";
 import { b64, byKind, callHook, changes, crdValidator, find, FederationRun, member, runFederation, wireSecret, workload } from "../helpers/mocks";
 
 const FD = "kubernetes:types.kubefed.io/v1beta1:FederatedDeployment";
@@ -175,9 +175,32 @@ describe("orphanWorkloadsOnUnjoin", () => {
         expect(error).toContain('orphanWorkloadsOnUnjoin: could not leave the workloads of departing member "member2" running: PATCH https://127.0.0.1:');
         expect(error).toContain("Nothing was unjoined. Make the member reachable from here, or set orphanWorkloadsOnUnjoin to false to let KubeFed delete them.");
         expect(await callHook(GUARD, { resourceName: "fed-shop-web", oldInputs: placedOnBoth })).toBe(
-            "orphanWorkloadsOnUnjoin: fed-shop-web would drop member2, whose workloads were not released first (the kubeconfig Secret must be updated in place: give the host provider enableSecretMutable: true)",
+            "orphanWorkloadsOnUnjoin: fed-shop-web would drop member2, whose workloads were not released first (the kubeconfig Secret must be updated in place: give the host provider enableSecretMutable: true; " +
+                "an update that failed after releasing them is recognised with hostKubeconfig, which records the release on the KubeFedCluster)",
         );
         // Members that stay are not the guard's business.
         expect(await callHook(GUARD, { resourceName: "fed-shop-web", oldInputs: { spec: { placement: { clusters: [{ name: "member1" }] } } } })).toBeUndefined();
+    });
+
+    test("with hostKubeconfig, the release is recorded on the member's KubeFedCluster: an update that failed after it is let through by the next one's guard", async () => {
+        const host = simulatedHost([{ metadata: { name: "member2" }, spec: { secretRef: { name: "member2-host-token" } } }], []);
+        const hostServer = await startApiServer(host.handle);
+        try {
+            const hostKubeconfig = renderMemberKubeconfig({ clusterName: "host", userName: "admin", server: hostServer.url, caPem: TEST_APISERVER_CA, token: "host-admin" });
+            await runFederation({ ...oneMemberLeft(), hostKubeconfig });
+            const member2 = simulatedMember();
+            expect(await callHook(RELEASE, { resourceName: "fed-kubeconfig", oldInputs: await previousSecretData(member2) })).toBeUndefined();
+            expect(host.clusters[0].metadata.annotations).toEqual({ "kubefed-iac.io/workloads-released": "true" });
+
+            // The next update: a new program run, whose release hook does not run (the Secret changes no more).
+            await runFederation({ ...oneMemberLeft(), hostKubeconfig });
+            expect(await callHook(GUARD, { resourceName: "fed-shop-web", oldInputs: placedOnBoth })).toBeUndefined();
+            // Without the record, and with KubeFed still knowing the member, it refuses as before.
+            host.clusters[0].metadata.annotations = {};
+            expect(await callHook(GUARD, { resourceName: "fed-shop-web", oldInputs: placedOnBoth })).toContain("would drop member2, whose workloads were not released first");
+            expect(hostServer.requests.every((r) => r.headers.authorization === "Bearer host-admin")).toBe(true);
+        } finally {
+            await hostServer.close();
+        }
     });
 });

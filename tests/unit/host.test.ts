@@ -1,48 +1,10 @@
 // The component's own calls to the host (hostKubeconfig), against a stand-in API server that keeps
 // KubeFedClusters and Secrets of the KubeFed namespace.
 import { kubeApi } from "../../src/kubeapi";
-import { deleteReplacedSecret, kubeFedClusterConditions, notReadyMessage, recordReplacedSecret, REPLACED_SECRET_ANNOTATION } from "../../src/host";
-import { ApiRequest, startApiServer, status, TEST_APISERVER_CA, TestApiServer } from "../helpers/apiserver";
+import { deleteReplacedSecret, kubeFedClusterConditions, notReadyMessage, recordReleased, RELEASED_ANNOTATION, releasedOrForgotten, recordReplacedSecret, REPLACED_SECRET_ANNOTATION } from "../../src/host";
+import { simulatedHost, SimulatedKubeFedCluster, startApiServer, status, TEST_APISERVER_CA, TestApiServer } from "../helpers/apiserver";
 
 const NS = "kube-federation-system";
-const CLUSTERS = `/apis/core.kubefed.io/v1beta1/namespaces/${NS}/kubefedclusters`;
-const SECRETS = `/api/v1/namespaces/${NS}/secrets`;
-
-interface Cluster {
-    metadata: { name: string; annotations?: { [key: string]: string | null } };
-    spec: { secretRef: { name: string } };
-    status?: unknown;
-}
-
-/** A host with `clusters` and the Secrets `secrets`: GET, list, merge-PATCH of annotations, DELETE. */
-function simulatedHost(clusters: Cluster[], secrets: string[]) {
-    const handle = (req: ApiRequest) => {
-        if (req.path === CLUSTERS && req.method === "GET") {
-            return { status: 200, body: { items: clusters } };
-        }
-        if (req.path.startsWith(`${CLUSTERS}/`)) {
-            const cluster = clusters.find((c) => c.metadata.name === decodeURIComponent(req.path.slice(CLUSTERS.length + 1)));
-            if (!cluster) {
-                return status(404, "kubefedclusters.core.kubefed.io not found");
-            }
-            if (req.method === "PATCH") {
-                const annotations = { ...cluster.metadata.annotations, ...req.body.metadata.annotations };
-                cluster.metadata.annotations = Object.fromEntries(Object.entries(annotations).filter(([, v]) => v !== null)) as { [key: string]: string };
-            }
-            return { status: 200, body: cluster };
-        }
-        if (req.path.startsWith(`${SECRETS}/`) && req.method === "DELETE") {
-            const i = secrets.indexOf(decodeURIComponent(req.path.slice(SECRETS.length + 1)));
-            if (i < 0) {
-                return status(404, "secrets not found");
-            }
-            secrets.splice(i, 1);
-            return { status: 200, body: { kind: "Status", status: "Success" } };
-        }
-        return status(400, `unexpected ${req.method} ${req.path}`);
-    };
-    return { clusters, secrets, handle };
-}
 
 let server: TestApiServer | undefined;
 afterEach(() => server?.close());
@@ -52,7 +14,7 @@ async function hostApi(host: ReturnType<typeof simulatedHost>) {
     return kubeApi({ server: server.url, caPem: TEST_APISERVER_CA, token: "admin" });
 }
 
-const kubefedctlJoined = (): Cluster => ({ metadata: { name: "member1" }, spec: { secretRef: { name: "member1-x7k2p" } } });
+const kubefedctlJoined = (): SimulatedKubeFedCluster => ({ metadata: { name: "member1" }, spec: { secretRef: { name: "member1-x7k2p" } } });
 
 test("a kubefedctl join taken over: its host token Secret is recorded on the KubeFedCluster, then deleted once the cluster uses ours", async () => {
     const host = simulatedHost([kubefedctlJoined()], ["member1-x7k2p", "member1-host-token", "unrelated"]);
@@ -82,7 +44,7 @@ test("a join of our own, or a new one, records nothing and deletes nothing", asy
 });
 
 test("a recorded Secret another KubeFedCluster still uses is kept; one already gone is fine", async () => {
-    const shared: Cluster = { metadata: { name: "member2" }, spec: { secretRef: { name: "member1-x7k2p" } } };
+    const shared: SimulatedKubeFedCluster = { metadata: { name: "member2" }, spec: { secretRef: { name: "member1-x7k2p" } } };
     const host = simulatedHost([{ ...kubefedctlJoined(), metadata: { name: "member1", annotations: { [REPLACED_SECRET_ANNOTATION]: "member1-x7k2p" } } }, shared], ["member1-x7k2p"]);
     const api = await hostApi(host);
     host.clusters[0].spec.secretRef.name = "member1-host-token";
@@ -118,4 +80,14 @@ test("the host's errors other than 404 are not swallowed", async () => {
     const api = kubeApi({ server: server.url, caPem: TEST_APISERVER_CA, token: "t" });
     await expect(recordReplacedSecret(api, NS, "member1", "member1-host-token")).rejects.toThrow("403 Forbidden: kubefedclusters.core.kubefed.io is forbidden");
     await expect(kubeFedClusterConditions(api, NS, "member1")).rejects.toThrow("403");
+});
+
+test("a release recorded on the departing member's KubeFedCluster is found again; a member KubeFed no longer knows counts as released", async () => {
+    const host = simulatedHost([kubefedctlJoined()], []);
+    const api = await hostApi(host);
+    expect(await releasedOrForgotten(api, NS, "member1")).toBe(false);
+    await recordReleased(api, NS, "member1");
+    expect(host.clusters[0].metadata.annotations).toEqual({ [RELEASED_ANNOTATION]: "true" });
+    expect(await releasedOrForgotten(api, NS, "member1")).toBe(true);
+    expect(await releasedOrForgotten(api, NS, "member9")).toBe(true);
 });
