@@ -98,6 +98,10 @@ export function generateSchema(): Record<string, unknown> {
             const [, group, version, kind] = kubernetesType;
             return { schema: { $ref: `/kubernetes/v${kubernetesVersion}/schema.json#/types/kubernetes:${group}/${version}:${kind}` }, input: false };
         }
+        if (ts.isTypeReferenceNode(type) && type.typeName.getText(source) === "k8s.Provider") {
+            // A kubernetes provider resource, passed by reference.
+            return { schema: { $ref: `/kubernetes/v${kubernetesVersion}/schema.json#/provider` }, input: false };
+        }
         if (ts.isTypeReferenceNode(type) && enums.has(type.typeName.getText(source))) {
             referencedEnums.add(type.typeName.getText(source));
             return { schema: { $ref: `#/types/kubefed:index:${type.typeName.getText(source)}` }, input: false };

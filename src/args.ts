@@ -24,6 +24,15 @@ export interface MemberClusterArgs {
     kubeconfig: pulumi.Input<string>;
     /** The kubeconfig context to use; default: its current-context. */
     context?: string;
+    /**
+     * A kubernetes Provider the program already has for this member: the join's objects in the
+     * member are made with it instead of a provider of the component's (one provider process
+     * less per member). `kubeconfig` still says how the host reaches the member (the endpoint,
+     * CA and documents); the provider says where the join's objects are made: both must reach
+     * the same cluster. Give it `deleteUnreachable: true` for an unreachable member to be
+     * removable by a plain `pulumi up`.
+     */
+    provider?: k8s.Provider;
     /** How the HOST reaches the member; default: the first serverAddress, else the context's server. */
     apiEndpoint?: pulumi.Input<string>;
     /** Default: `[{clientCIDR: "0.0.0.0/0", serverAddress: <apiEndpoint>}]`. */

@@ -191,21 +191,8 @@ export class KubefedFederation extends pulumi.ComponentResource {
         hostHooks: pulumi.ResourceHookBinding | undefined,
     ): JoinedMember {
         const logical = (part: MemberPart) => ({ name: names.member(name, member.name, part), aliases: aliases.member(member.name, part) });
-        const provider = new k8s.Provider(
-            names.memberProvider(name, member.name),
-            {
-                kubeconfig: pulumi.secret(member.kubeconfig),
-                context: member.context,
-                // No clusterIdentifier: pulumi-kubernetes then replaces the provider, and so the member's
-                // join, exactly when the kubeconfig's active cluster (server, CA) changes. A member moved to
-                // another cluster joins there and leaves the old one; rotated credentials change nothing.
-                // (0.1.0 set a fixed identifier; pulumi-kubernetes does not replace when one is removed.)
-                // A member that cannot be reached when it leaves is forgotten instead of blocking the
-                // update; the departure report names what stays in it (departure.ts).
-                deleteUnreachable: true,
-            },
-            { parent: this },
-        );
+        // The program's own provider for the member, or one of the component's.
+        const provider = member.provider ?? this.memberProvider(name, member);
         const endpoint: Known<MemberEndpoint> = endpointInputsArePlain(member)
             ? resolveMemberEndpoint(member.name, endpointInputs(member, member.kubeconfig as string, member.apiEndpoint as string | undefined, member.caBundle as string | undefined))
             : // The endpoint, CA and addresses are not credentials, even when read from a secret kubeconfig.
@@ -266,6 +253,25 @@ export class KubefedFederation extends pulumi.ComponentResource {
             access: pulumi.all([endpoint, tokenBase64, caBundle]).apply(([e, token, ca]) => memberAccess(member, settings, e, token, ca)),
             kubeFedCluster: kubeFedCluster as k8s.apiextensions.CustomResource,
         };
+    }
+
+    /** The component's provider for a member, built from its kubeconfig. */
+    private memberProvider(name: string, member: MemberSpec): k8s.Provider {
+        return new k8s.Provider(
+            names.memberProvider(name, member.name),
+            {
+                kubeconfig: pulumi.secret(member.kubeconfig),
+                context: member.context,
+                // No clusterIdentifier: pulumi-kubernetes then replaces the provider, and so the member's
+                // join, exactly when the kubeconfig's active cluster (server, CA) changes. A member moved to
+                // another cluster joins there and leaves the old one; rotated credentials change nothing.
+                // (0.1.0 set a fixed identifier; pulumi-kubernetes does not replace when one is removed.)
+                // A member that cannot be reached when it leaves is forgotten instead of blocking the
+                // update; the departure report names what stays in it (departure.ts).
+                deleteUnreachable: true,
+            },
+            { parent: this },
+        );
     }
 
     /**
@@ -370,18 +376,31 @@ export class KubefedFederation extends pulumi.ComponentResource {
         const info = AsyncResource.bind((message: string) => pulumi.log.info(message, this));
         const error = AsyncResource.bind((message: string) => pulumi.log.error(message, this));
         const clusterOf = (inputs: Record<string, any> | undefined) => String(inputs?.metadata?.name);
-        const record = new pulumi.ResourceHook(names.hook(name, "record-replaced-token-secret"), async ({ newInputs }) => {
-            const replaced = await recordReplacedSecret(await host(), namespace, clusterOf(newInputs), String(newInputs?.spec?.secretRef?.name));
-            if (replaced) {
-                info(`member "${clusterOf(newInputs)}": taking over its KubeFedCluster, which used the host token Secret ${replaced}; it is deleted once the KubeFedCluster uses the federation's own`);
-            }
-        });
-        const remove = new pulumi.ResourceHook(names.hook(name, "delete-replaced-token-secret"), async ({ newInputs }) => {
-            const deleted = await deleteReplacedSecret(await host(), namespace, clusterOf(newInputs));
-            if (deleted) {
-                info(`member "${clusterOf(newInputs)}": deleted the host token Secret ${deleted}, which no KubeFedCluster uses any more`);
-            }
-        });
+        const warn = AsyncResource.bind((message: string) => pulumi.log.warn(message, this));
+        // A cleanup: when the host cannot be asked, the join goes on, and the warning says what to do.
+        const cleanup = (member: string, step: () => Promise<void>) =>
+            step().catch((e: Error) =>
+                warn(
+                    `member "${member}": could not look for a host token Secret of kubefedctl's to delete (${e.message}); ` +
+                        `\`kubectl -n ${namespace} get secrets\` shows any \`${member}-xxxxx\` left behind`,
+                ),
+            );
+        const record = new pulumi.ResourceHook(names.hook(name, "record-replaced-token-secret"), ({ newInputs }) =>
+            cleanup(clusterOf(newInputs), async () => {
+                const replaced = await recordReplacedSecret(await host(), namespace, clusterOf(newInputs), String(newInputs?.spec?.secretRef?.name));
+                if (replaced) {
+                    info(`member "${clusterOf(newInputs)}": taking over its KubeFedCluster, which used the host token Secret ${replaced}; it is deleted once the KubeFedCluster uses the federation's own`);
+                }
+            }),
+        );
+        const remove = new pulumi.ResourceHook(names.hook(name, "delete-replaced-token-secret"), ({ newInputs }) =>
+            cleanup(clusterOf(newInputs), async () => {
+                const deleted = await deleteReplacedSecret(await host(), namespace, clusterOf(newInputs));
+                if (deleted) {
+                    info(`member "${clusterOf(newInputs)}": deleted the host token Secret ${deleted}, which no KubeFedCluster uses any more`);
+                }
+            }),
+        );
         const binding: pulumi.ResourceHookBinding = { beforeCreate: [record], beforeUpdate: [record], afterCreate: [remove], afterUpdate: [remove] };
         // onError hooks: @pulumi/pulumi 3.219 and later (and 3.245 for them to reach the engine).
         if (settings.waitForReady && typeof pulumi.ErrorHook === "function") {

@@ -1,6 +1,7 @@
 // Validation of KubefedFederationArgs: every problem is collected, then thrown as one error,
 // before the component registers anything. Pure: no Pulumi resources.
 import { X509Certificate } from "crypto";
+import { CustomResource } from "@pulumi/pulumi";
 import * as ipaddr from "ipaddr.js";
 import { FederatedDeploymentArgs, FederationScope, KubefedFederationArgs, MemberClusterArgs } from "./args";
 import { readClientAccess, resolveContext } from "./kubeconfig";
@@ -91,6 +92,12 @@ export function proxyURLProblem(value: unknown): string | undefined {
         );
     }
     return undefined;
+}
+
+/** Whether `value` is a provider resource of the kubernetes package. */
+function isKubernetesProvider(value: unknown): boolean {
+    const provider = value as { getPackage?: () => string } | undefined;
+    return CustomResource.isInstance(value) && typeof provider?.getPackage === "function" && provider.getPackage() === "kubernetes";
 }
 
 export function isDNS1123Label(value: unknown): value is string {
@@ -258,6 +265,9 @@ function memberProblems(member: MemberClusterArgs, index: number, seen: Map<stri
             add("disabledTLSValidations lists a value more than once");
         }
     }
+    if (member.provider !== undefined && !isKubernetesProvider(member.provider)) {
+        add("provider must be a kubernetes Provider resource (new k8s.Provider(...))");
+    }
     if (member.tokenRotation !== undefined && typeof member.tokenRotation !== "string") {
         add("tokenRotation must be a string");
     }
@@ -402,6 +412,7 @@ export function validateFederationArgs(componentName: string, args: KubefedFeder
                 disabledTLSValidations: [...(m.disabledTLSValidations ?? [])],
                 proxyURL: m.proxyURL,
                 tokenRotation: m.tokenRotation,
+                provider: m.provider,
             }),
         ),
         (m) => m.name,

@@ -28,12 +28,20 @@ const host = new k8s.Provider("host", {
 const workload = config.getObject<{ name: string; namespace: string; totalReplicas?: number }>("workload");
 const labels = { app: workload?.name ?? "" };
 
+// With `ownProviders: true`, the program makes the members' providers itself, as a program that
+// also deploys other things into them would, and hands them to the federation.
+const ownProviders = config.getBoolean("ownProviders") ?? false;
+const memberProvider = (name: string) =>
+    new k8s.Provider(`${name}-own`, { kubeconfig: config.requireSecret(`${name}Kubeconfig`), deleteUnreachable: true });
+
 const federation = new KubefedFederation(
     "federation",
     {
         clusters: config.requireObject<string[]>("members").map((name) => ({
             name,
             kubeconfig: config.requireSecret(`${name}Kubeconfig`),
+            // Optional: the program's own provider for the member (one provider process less per member).
+            provider: ownProviders ? memberProvider(name) : undefined,
             replicas: config.getNumber(`${name}Replicas`),
             labels: config.getObject<Record<string, string>>(`${name}Labels`),
             // Optional: a new value rotates the federation's token in the member (e.g. monthly: "2026-12").

@@ -151,9 +151,13 @@ export function mockState(type: string, inputs: any): Record<string, any> {
 
 /**
  * Constructs a KubefedFederation under Pulumi's mocks and waits until every registration is done.
- * Throws what the constructor throws. `opts.hostProvider` passes a kubernetes Provider as `provider`.
+ * Throws what the constructor throws. `opts.hostProvider` passes a kubernetes Provider as `provider`;
+ * `args` may be a function of the kubernetes package, to pass resources made under the mocks.
  */
-export async function runFederation(args: KubefedFederationArgs, opts: { hostProvider?: boolean; name?: string } = {}): Promise<FederationRun> {
+export async function runFederation(
+    args: KubefedFederationArgs | ((k8s: typeof import("@pulumi/kubernetes")) => KubefedFederationArgs),
+    opts: { hostProvider?: boolean; name?: string } = {},
+): Promise<FederationRun> {
     const registrations: Registration[] = [];
     const requests = new Map<string, Omit<Registration, "inputs" | "secretPaths" | "provider" | "urn">>();
     await pulumi.runtime.setMocks(
@@ -209,7 +213,8 @@ export async function runFederation(args: KubefedFederationArgs, opts: { hostPro
     const provider = opts.hostProvider ? new k8s.Provider("host", { kubeconfig: fixtureKubeconfig("host") }) : undefined;
     let federation;
     try {
-        federation = new KubefedFederation(opts.name ?? "fed", args, { provider });
+        // A function of the kubernetes package: args that hold resources made under the mocks.
+        federation = new KubefedFederation(opts.name ?? "fed", typeof args === "function" ? args(k8s) : args, { provider });
     } catch (e) {
         await registrationsSettled();
         throw Object.assign(e as Error, { registrations });
@@ -240,7 +245,7 @@ export function wireSecret(value: unknown): Record<string, unknown> {
  * Calls a resource hook of the last `runFederation` through the SDK's callback server, as the
  * engine calls it around a step. Resolves with the error the hook reported, if any.
  */
-export async function callHook(hookName: string, args: { resourceName: string; oldInputs?: Record<string, unknown> }): Promise<string | undefined> {
+export async function callHook(hookName: string, args: { resourceName: string; oldInputs?: Record<string, unknown>; newInputs?: Record<string, unknown> }): Promise<string | undefined> {
     const resproto = require("@pulumi/pulumi/proto/resource_pb");
     const { Struct } = require("google-protobuf/google/protobuf/struct_pb");
     const { getStore } = require("@pulumi/pulumi/runtime/state");
@@ -248,6 +253,9 @@ export async function callHook(hookName: string, args: { resourceName: string; o
     request.setName(args.resourceName);
     if (args.oldInputs) {
         request.setOldInputs(Struct.fromJavaScript(args.oldInputs));
+    }
+    if (args.newInputs) {
+        request.setNewInputs(Struct.fromJavaScript(args.newInputs));
     }
     const callback = getStore().callbacks._callbacks.get(hookTokens.get(hookName));
     if (!callback) {

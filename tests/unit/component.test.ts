@@ -2,7 +2,8 @@ import * as yaml from "js-yaml";
 import * as pulumi from "@pulumi/pulumi";
 import { KubefedFederationArgs } from "../../src";
 import { kubeFedClusterRevision, readyWaitAnnotations } from "../../src/join";
-import { adminToken, b64, byKind, changes, crdValidator, runInChildProcess, find, fixtureCA, fixtureKubeconfig, FederationRun, member, Registration, runFederation, serviceAccountToken } from "../helpers/mocks";
+import { renderMemberKubeconfig } from "../../src/kubeconfig";
+import { adminToken, b64, byKind, callHook, refusal, changes, crdValidator, runInChildProcess, find, fixtureCA, fixtureKubeconfig, FederationRun, member, Registration, runFederation, serviceAccountToken } from "../helpers/mocks";
 
 const KFC = "kubernetes:core.kubefed.io/v1beta1:KubeFedCluster";
 const SECRET = "kubernetes:core/v1:Secret";
@@ -64,6 +65,38 @@ test("the host objects go through the provider given to the component, members t
         expect(r.provider).toMatch(/::pulumi:providers:kubernetes::host::/);
     }
     expect(find(run, SECRET, "member1-host", NS).provider).toMatch(/kubefed:index:KubefedFederation\$pulumi:providers:kubernetes::fed-member1::/);
+});
+
+test("a member given the program's own provider: its join objects in the member go through it, and the component makes no provider for it", async () => {
+    const run = await runFederation((k8s) => ({
+        clusters: [member("member1", { provider: new k8s.Provider("member1-own", { kubeconfig: fixtureKubeconfig("member1") }) }), member("member2")],
+    }));
+    const inMember1 = run.children.filter((r) => r.provider?.includes("::member1-own::"));
+    expect(inMember1.map((r) => r.name).sort()).toEqual(
+        ["cluster-role", "cluster-role-binding", "namespace", "service-account", "token"].map((part) => `fed/members/member1/${part}`),
+    );
+    expect(byKind(run, "pulumi:providers:kubernetes").map((r) => r.name).sort()).toEqual(["fed-member2", "member1-own"]);
+    // The host still learns the member from its kubeconfig.
+    expect(find(run, KFC, "member1", NS).inputs.spec.apiEndpoint).toBe(run.clusters.member1.apiEndpoint);
+});
+
+test("hostKubeconfig binds the kubefedctl take-over hooks to every KubeFedCluster; a host that cannot be asked does not stop the join", async () => {
+    const hostKubeconfig = renderMemberKubeconfig({ clusterName: "host", userName: "admin", server: "https://127.0.0.1:1", token: "t" });
+    const run = await runFederation({ clusters: [member("member1")], hostKubeconfig });
+    const kubeFedCluster = find(run, KFC, "member1", NS);
+    expect(kubeFedCluster.beforeUpdateHooks).toEqual(["fed-record-replaced-token-secret"]);
+    expect([kubeFedCluster.afterCreateHooks, kubeFedCluster.afterUpdateHooks]).toEqual([["fed-delete-replaced-token-secret"], ["fed-delete-replaced-token-secret"]]);
+    const newInputs = { metadata: { name: "member1" }, spec: { secretRef: { name: "member1-host-token" } } };
+    expect(await callHook("fed-record-replaced-token-secret", { resourceName: "fed/members/member1/kubefedcluster", newInputs })).toBeUndefined();
+    expect(await callHook("fed-delete-replaced-token-secret", { resourceName: "fed/members/member1/kubefedcluster", newInputs })).toBeUndefined();
+    // Without it, no hook on the KubeFedCluster at all.
+    const plain = await runFederation({ clusters: [member("member1")] });
+    expect(find(plain, KFC, "member1", NS).beforeUpdateHooks).toEqual([]);
+});
+
+test("a provider that is not a kubernetes Provider is refused with the other problems", async () => {
+    const { error } = await refusal({ clusters: [member("member1", { provider: { kubeconfig: "x" } as never })] });
+    expect(error.message).toContain('member "member1": provider must be a kubernetes Provider resource (new k8s.Provider(...))');
 });
 
 test("every child with a fixed name is deleted before it is replaced; the member's token Secret, renamed by a rotation, after", async () => {

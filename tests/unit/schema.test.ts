@@ -16,7 +16,7 @@ test("the component is published under its type token, with every input and outp
     expect(component.requiredInputs).toEqual(["clusters"]);
     expect(Object.keys(component.properties).sort()).toEqual(["clusterNames", "clusters"]);
     expect(Object.keys(schema.types["kubefed:index:MemberCluster"].properties).sort()).toEqual(
-        ["apiEndpoint", "caBundle", "context", "disabledTLSValidations", "kubeconfig", "labels", "name", "proxyURL", "replicas", "serverAddressByClientCIDRs", "tokenRotation"].sort(),
+        ["apiEndpoint", "caBundle", "context", "disabledTLSValidations", "kubeconfig", "labels", "name", "provider", "proxyURL", "replicas", "serverAddressByClientCIDRs", "tokenRotation"].sort(),
     );
 });
 
@@ -44,6 +44,8 @@ test("inputs the component needs plain are plain; values known at deploy time ar
     for (const input of ["kubeconfig", "apiEndpoint", "caBundle"]) {
         expect(member[input].plain).toBeUndefined();
     }
+    // A provider the program has: a reference to a kubernetes provider resource, at the tested version.
+    expect(member.provider).toMatchObject({ $ref: "/kubernetes/v4.25.0/schema.json#/provider", plain: true });
 });
 
 test("scope and the TLS validations are enum types, made from the string unions of src/args.ts", () => {
