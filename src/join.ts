@@ -184,5 +184,6 @@ export function memberAccess(member: JoinMember, settings: JoinSettings, endpoin
         token: fromBase64(tokenBase64),
         proxyURL: endpoint.proxyURL,
         insecureSkipTLSVerify: endpoint.disabledTLSValidations.includes("*"),
+        disabledTLSValidations: endpoint.disabledTLSValidations,
     };
 }

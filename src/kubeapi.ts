@@ -35,9 +35,20 @@ export function kubeApi(access: ClientAccess): KubeApi {
     if (access.proxyURL) {
         throw new Error(`${access.server} is reached through the proxy ${access.proxyURL}, which this client does not support`);
     }
+    const disabled = access.disabledTLSValidations ?? [];
+    if (disabled.includes("ValidityPeriod") && !access.insecureSkipTLSVerify) {
+        throw new Error(`${access.server} is reached without checking its certificate's validity period (disabledTLSValidations ValidityPeriod), which this client cannot do`);
+    }
     const base = new URL(access.server);
     // http(s), as the endpoint says; a path prefix in it (an API server behind a path) is kept.
-    const { request: send, agent } = base.protocol === "http:" ? { request: http.request, agent: undefined } : { request: https.request, agent: new https.Agent({ ca: access.caPem, cert: access.clientCertPem, key: access.clientKeyPem, rejectUnauthorized: !access.insecureSkipTLSVerify }) };
+    const { request: send, agent } = base.protocol === "http:" ? { request: http.request, agent: undefined } : { request: https.request, agent: new https.Agent({
+                  ca: access.caPem,
+                  cert: access.clientCertPem,
+                  key: access.clientKeyPem,
+                  rejectUnauthorized: !access.insecureSkipTLSVerify,
+                  // SubjectName: the chain is still checked, the name in the certificate is not (as KubeFed).
+                  ...(disabled.includes("SubjectName") ? { checkServerIdentity: () => undefined } : {}),
+              }) };
     const urlOf = (path: string) => new URL(`${base.pathname.replace(/\/+$/, "")}${path}`, base);
     return {
         unreachable(timeoutMs = 5_000): Promise<string | undefined> {

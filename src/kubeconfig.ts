@@ -42,7 +42,10 @@ const validateShape = new Ajv({ allErrors: true, strict: false }).compile(kubeco
 
 interface Kubeconfig {
     "current-context"?: string;
-    clusters: { name: string; cluster: { server: string; "certificate-authority-data"?: string; "insecure-skip-tls-verify"?: boolean; "proxy-url"?: string } }[];
+    clusters: {
+        name: string;
+        cluster: { server: string; "certificate-authority-data"?: string; "insecure-skip-tls-verify"?: boolean; "proxy-url"?: string; extensions?: { name: string; extension?: { validations?: string[] } }[] };
+    }[];
     contexts: { name: string; context: { cluster: string; user?: string } }[];
     users?: { name: string; user?: { token?: string; "client-certificate-data"?: string; "client-key-data"?: string } }[];
 }
@@ -109,11 +112,18 @@ export interface MemberAccess {
     token: string;
     proxyURL?: string;
     insecureSkipTLSVerify?: boolean;
+    /** SubjectName and ValidityPeriod, which a kubeconfig cannot say: kept in an extension of its cluster entry. */
+    disabledTLSValidations?: string[];
 }
+
+/** The extension of a member's cluster entry that records the TLS validations the host skips but a kubeconfig cannot. */
+export const TLS_VALIDATIONS_EXTENSION = "kubefed-iac.io/disabled-tls-validations";
 
 /** What a client needs to call an API server: where, whom to trust, and who it is (a token, or a client certificate). */
 export interface ClientAccess {
     server: string;
+    /** SubjectName: the server's certificate need not name it; ValidityPeriod is refused (Node cannot skip that check alone). */
+    disabledTLSValidations?: string[];
     caPem?: string;
     token?: string;
     clientCertPem?: string;
@@ -162,6 +172,10 @@ export function renderMemberKubeconfig(access: MemberAccess): string {
     if (access.proxyURL) {
         cluster["proxy-url"] = access.proxyURL;
     }
+    const partial = (access.disabledTLSValidations ?? []).filter((v) => v !== "*");
+    if (partial.length > 0) {
+        cluster.extensions = [{ name: TLS_VALIDATIONS_EXTENSION, extension: { validations: partial } }];
+    }
     return yaml.dump({
         apiVersion: "v1",
         kind: "Config",
@@ -187,5 +201,6 @@ export function readMemberKubeconfig(kubeconfigText: string): MemberAccess {
         token,
         proxyURL: cluster["proxy-url"],
         insecureSkipTLSVerify: cluster["insecure-skip-tls-verify"] === true,
+        disabledTLSValidations: cluster.extensions?.find((e) => e.name === TLS_VALIDATIONS_EXTENSION)?.extension?.validations ?? [],
     };
 }

@@ -101,5 +101,6 @@ test("the host reaches the member with the service account's token, never the pr
         token: "sa-token",
         proxyURL: undefined,
         insecureSkipTLSVerify: true,
+        disabledTLSValidations: ["*"],
     });
 });

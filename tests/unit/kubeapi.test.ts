@@ -90,3 +90,27 @@ test("a client certificate is presented instead of a token when the access has o
         await new Promise((resolve) => mtls.close(resolve));
     }
 });
+
+test("disabledTLSValidations SubjectName: a certificate for another name is accepted, its chain still checked; ValidityPeriod is refused up front", async () => {
+    const fs = await import("fs");
+    const https = await import("https");
+    const path = await import("path");
+    const { FIXTURES } = await import("../helpers/mocks");
+    // The fixture certificate names 127.0.0.1 and localhost: served at 127.0.0.2, its name does not match.
+    const key = fs.readFileSync(path.join(FIXTURES, "test-apiserver-key.pem"), "utf8");
+    const other = https.createServer({ cert: TEST_APISERVER_CA, key }, (_req, res) => res.end('{"ok":true}'));
+    await new Promise<void>((resolve) => other.listen(0, "127.0.0.2", resolve));
+    const url = `https://127.0.0.2:${(other.address() as import("net").AddressInfo).port}`;
+    try {
+        await expect(kubeApi({ server: url, caPem: TEST_APISERVER_CA, token: "t" }).request("GET", "/api")).rejects.toThrow(/IP: 127.0.0.2 is not in the cert's list/);
+        expect(await kubeApi({ server: url, caPem: TEST_APISERVER_CA, token: "t", disabledTLSValidations: ["SubjectName"] }).request("GET", "/api")).toEqual({ ok: true });
+        // The chain is still checked.
+        await expect(kubeApi({ server: url, caPem: fixtureCA("member1"), token: "t", disabledTLSValidations: ["SubjectName"] }).request("GET", "/api")).rejects.toThrow(/self[- ]signed certificate/);
+    } finally {
+        other.closeAllConnections();
+        await new Promise((resolve) => other.close(resolve));
+    }
+    expect(() => kubeApi({ server: url, token: "t", disabledTLSValidations: ["ValidityPeriod"] })).toThrow(
+        `${url} is reached without checking its certificate's validity period (disabledTLSValidations ValidityPeriod), which this client cannot do`,
+    );
+});

@@ -39,10 +39,15 @@ test("insecure-skip-tls-verify replaces the CA, which the API client would refus
 });
 
 test("a rendered member kubeconfig reads back as the access it was rendered from", () => {
-    const access = { clusterName: "member1", userName: "member1-host", server: "https://m1:6443", caPem: fixtureCA("member1"), token: "t0k3n", proxyURL: "socks5://p:1080", insecureSkipTLSVerify: false };
+    const access = { clusterName: "member1", userName: "member1-host", server: "https://m1:6443", caPem: fixtureCA("member1"), token: "t0k3n", proxyURL: "socks5://p:1080", insecureSkipTLSVerify: false, disabledTLSValidations: [] };
     expect(readMemberKubeconfig(renderMemberKubeconfig(access))).toEqual(access);
     const insecure = { ...access, caPem: undefined, proxyURL: undefined, insecureSkipTLSVerify: true };
-    expect(readMemberKubeconfig(renderMemberKubeconfig(insecure))).toEqual(insecure);
+    expect(readMemberKubeconfig(renderMemberKubeconfig({ ...insecure, disabledTLSValidations: ["*"] }))).toEqual(insecure);
+    // What a kubeconfig cannot say rides along in an extension of the cluster entry.
+    const partial = { ...access, disabledTLSValidations: ["SubjectName"] };
+    const text = renderMemberKubeconfig(partial);
+    expect((yaml.load(text) as any).clusters[0].cluster.extensions).toEqual([{ name: "kubefed-iac.io/disabled-tls-validations", extension: { validations: ["SubjectName"] } }]);
+    expect(readMemberKubeconfig(text)).toEqual(partial);
 });
 
 test("a kubeconfig without a token user cannot be read as a member's access", () => {
