@@ -1,7 +1,7 @@
 // Parts 2-4 of the benchmark (bench/README.md): the real engine against the local clusters of e2e/.
 //   node bench/.build/bench/real-engine.js [--members 1,2,4] [--runs 3] [--prefix r1] [--json FILE]
 //        [--parallel P] [--program ts|transpile-only|js] [--no-wait] [--no-previews] [--no-kubefedctl]
-//        [--profile]
+//        [--profile] [--latency RTT-MS] [--light-previews] [--member-providers none|own|passed]
 // Per N and run: (A) `pulumi up` of bench/real-engine/program from scratch (N members, waitForReady)
 // while sampling /proc (CPU time and RSS per process class, bench/real-engine/procs.ts); a no-change
 // `pulumi preview`, a preview with one member's replicas changed, and a no-change one again (each
@@ -17,6 +17,11 @@
 // Experiments: --parallel P (`pulumi up/preview --parallel`), --program transpile-only (ts-node
 // without type check) or js (the program compiled by `npm run bench`, no ts-node), --no-wait
 // (waitForReady off; Ready is then polled after `up` returns).
+// --latency RTT-MS: the members (program, KubeFed and kubefedctl alike) through e2e/env.sh's latency
+// proxy, which must run with that RTT (bench/latency.ts starts it); --light-previews: only the
+// no-change and the one-member preview, timed, without the untimed repetition for engine steps.
+// --member-providers own|passed: the program has a kubernetes Provider per member of its own, and
+// passes it to the component (passed) or not (own: the component makes its own, as by default).
 import * as childProcess from "child_process";
 import * as fs from "fs";
 import * as path from "path";
@@ -68,6 +73,13 @@ const WAIT = !flag("no-wait");
 const PREVIEWS = !flag("no-previews");
 const KUBEFEDCTL = !flag("no-kubefedctl");
 const PROFILE = flag("profile");
+const LATENCY = argv.includes("--latency") ? Number(arg("latency", "0")) : undefined;
+const LIGHT_PREVIEWS = flag("light-previews");
+const MEMBER_PROVIDERS = arg("member-providers", "none");
+if (!["none", "own", "passed"].includes(MEMBER_PROVIDERS)) throw new Error(`--member-providers none|own|passed, not ${MEMBER_PROVIDERS}`);
+// Through the latency proxy: the kubeconfigs e2e/env.sh latency writes (members at the proxy's port).
+const LATENCY_KUBECONFIGS = path.join(STATE, "kubeconfig", "latency");
+const memberKubeconfig = (c: ClusterName) => (LATENCY === undefined ? kubeconfigOf(c) : fs.readFileSync(path.join(LATENCY_KUBECONFIGS, `${c}.yaml`), "utf8"));
 if (!["ts", "transpile-only", "js"].includes(PROGRAM_KIND)) throw new Error(`--program ts|transpile-only|js, not ${PROGRAM_KIND}`);
 
 const physical = (i: number): ClusterName => (i % 2 === 0 ? "member1" : "member2");
@@ -144,12 +156,13 @@ async function componentRun(n: number, run: number) {
     const members = Array.from({ length: n }, (_, i) => ({ name: `bench-${pad(i)}`, cluster: physical(i) } as { name: string; cluster: string; replicas?: number }));
     await stack.setAllConfig({
         hostKubeconfig: { value: kubeconfigOf("host"), secret: true },
-        member1Kubeconfig: { value: kubeconfigOf("member1"), secret: true },
-        member2Kubeconfig: { value: kubeconfigOf("member2"), secret: true },
+        member1Kubeconfig: { value: memberKubeconfig("member1"), secret: true },
+        member2Kubeconfig: { value: memberKubeconfig("member2"), secret: true },
         members: { value: JSON.stringify(members) },
         waitForReady: { value: String(WAIT) },
+        memberProviders: { value: MEMBER_PROVIDERS },
     });
-    const r: any = { n, run, stackName, program: PROGRAM_KIND, parallel: PARALLEL ?? null, waitForReady: WAIT };
+    const r: any = { n, run, stackName, program: PROGRAM_KIND, parallel: PARALLEL ?? null, waitForReady: WAIT, rttMs: LATENCY ?? null, memberProviders: MEMBER_PROVIDERS };
     const names = members.map((m) => m.name);
     try {
         const events: any[] = [];
@@ -183,6 +196,7 @@ async function componentRun(n: number, run: number) {
                 const timed = await stack.preview({ parallel: PARALLEL });
                 r[`${key}Ms`] = now() - tp;
                 r[`${key}Steps`] = timed.changeSummary;
+                if (LIGHT_PREVIEWS) return;
                 const events: any[] = [];
                 await stack.preview({ parallel: PARALLEL, onEvent: (ev) => events.push(reduceEvent(ev, 0)) });
                 r[`${key}EngineSteps`] = stepsOf(events);
@@ -191,10 +205,12 @@ async function componentRun(n: number, run: number) {
             members[0].replicas = 3;
             await stack.setConfig("members", { value: JSON.stringify(members) });
             await preview("previewOneMember");
-            // And back: no change again, so that an order effect (first vs later preview) shows.
-            members[0].replicas = undefined;
-            await stack.setConfig("members", { value: JSON.stringify(members) });
-            await preview("previewNoChangeAgain");
+            if (!LIGHT_PREVIEWS) {
+                // And back: no change again, so that an order effect (first vs later preview) shows.
+                members[0].replicas = undefined;
+                await stack.setConfig("members", { value: JSON.stringify(members) });
+                await preview("previewNoChangeAgain");
+            }
         }
     } finally {
         const t = now();
@@ -209,14 +225,14 @@ async function kubefedctlRun(n: number, run: number) {
     const e = env();
     const hostName = `benchk${PREFIX}`.replace(/[^a-z0-9]/g, "").slice(0, 20);
     const names = Array.from({ length: n }, (_, i) => `bench-k${PREFIX}-${run}-${pad(i)}`.toLowerCase());
-    const r: any = { n, run, names };
+    const r: any = { n, run, names, rttMs: LATENCY ?? null };
     const runEnv = { ...process.env, ...e.env };
     try {
         const s = sampler(200);
         const t = now();
         names.forEach((name, i) => {
             childProcess.execFileSync(path.join(e.binDir, "kubefedctl"), ["join", name, "--cluster-context", physical(i),
-                "--host-cluster-context", "host", "--host-cluster-name", hostName, "--kubeconfig", e.kubeconfigAll], { env: runEnv, stdio: "pipe" });
+                "--host-cluster-context", "host", "--host-cluster-name", hostName, "--kubeconfig", LATENCY === undefined ? e.kubeconfigAll : path.join(LATENCY_KUBECONFIGS, "all.yaml")], { env: runEnv, stdio: "pipe" });
         });
         r.joinCommandsMs = now() - t;
         r.readyMs = await pollReady(names, t);
@@ -249,7 +265,7 @@ async function main() {
         for (let run = 1; run <= RUNS; run++) {
             // Alternate which goes first.
             const order = (run % 2 === 1 ? ["component", "kubefedctl"] : ["kubefedctl", "component"]).filter((w) => KUBEFEDCTL || w === "component");
-            const rec: any = { n, run, prefix: PREFIX, start: new Date().toISOString(), loadBefore: load(), healthCheck: healthCheck() };
+            const rec: any = { n, run, prefix: PREFIX, rttMs: LATENCY ?? null, start: new Date().toISOString(), loadBefore: load(), healthCheck: healthCheck() };
             for (const which of order) {
                 rec[which] = which === "component" ? await componentRun(n, run) : await kubefedctlRun(n, run);
             }
@@ -258,7 +274,7 @@ async function main() {
             const c = rec.component;
             const k = rec.kubefedctl;
             const others = (x: any) => (x?.cpu ? (x.cpu.cpuMsByClass["others (not this benchmark)"] / x.cpu.windowMs).toFixed(2) : "-");
-            console.log(`${new Date().toISOString().slice(11, 19)} N=${n} run=${run} up=${c.upMs}${WAIT ? "" : ` ready=${c.readyMs}`} kubefedctl=${k?.readyMs ?? "-"} ratio=${k ? (c.readyMs / k.readyMs).toFixed(2) : "-"} ` +
+            console.log(`${new Date().toISOString().slice(11, 19)}${LATENCY === undefined ? "" : ` RTT=${LATENCY}ms`} N=${n} run=${run} up=${c.upMs}${WAIT ? "" : ` ready=${c.readyMs}`} kubefedctl=${k?.readyMs ?? "-"} ratio=${k ? (c.readyMs / k.readyMs).toFixed(2) : "-"} ` +
                 `preview0=${c.previewNoChangeMs ?? "-"} preview1=${c.previewOneMemberMs ?? "-"} rssPeak=${(c.rss.peakTotalKiB / 1024).toFixed(0)}MiB procs=${c.rss.processes} ` +
                 `load=${rec.loadBefore} others' cores=${others(c)}/${others(k)}`);
         }

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 BUILD=bench/.build
 
 # The parts, in order: name → compiled entry point. Later parts are added here.
-declare -A PARTS=([program-cost]=bench/program-cost.js [real-engine]=bench/real-engine.js)
+declare -A PARTS=([program-cost]=bench/program-cost.js [real-engine]=bench/real-engine.js [latency]=bench/latency.js)
 ORDER=(program-cost)
 
 rm -rf "$BUILD/src" "$BUILD/bench" "$BUILD/tests"

@@ -55,6 +55,7 @@ TARGETS=(
   "pulumi-language-yaml|pulumi-language-yaml|github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml|YAML_LDFLAGS"
   "pulumi-language-go|pulumi-language-go|.|PULUMI_LDFLAGS"
   "actionlint|actionlint|github.com/rhysd/actionlint/cmd/actionlint|"
+  "latency-proxy|latency-proxy|.|"
 )
 
 log() { printf '[build %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }

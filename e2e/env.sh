@@ -7,6 +7,7 @@
 #   e2e/env.sh down           stop the processes `up` started
 #   e2e/env.sh status [--json]
 #   e2e/env.sh env            print `export ...` lines (eval "$(e2e/env.sh env)")
+#   e2e/env.sh latency RTT-MS|off   members also reachable with that round-trip time (bench latency)
 #
 # State lives in <repo>/.e2e/ (certs, etcd data, kubeconfigs, logs, pids,
 # Pulumi state and home, bin/); binaries in ${KUBEFED_E2E_CACHE:-~/.cache/kubefed-e2e}/bin.
@@ -154,19 +155,22 @@ make_pki() {
   done
 }
 
-write_kubeconfigs() {
-  mkdir -p "$KCFG"
+write_kubeconfigs() { # [DIR MEMBER-PORT]: the members' servers at that port (the latency proxy's)
+  local dir=${1:-$KCFG} member_port=${2:-$API_PORT}
   local ca token c all
+  mkdir -p "$dir"
+  # the host always at its own port; the members at member_port
+  url_of() { if [ "$1" = host ]; then server_url host; else echo "https://$(cluster_ip "$1"):$member_port"; fi; }
   ca=$(base64 -w0 <"$PKI/ca.crt")
   token=$(cat "$PKI/admin.token")
   for c in "${CLUSTERS[@]}"; do
-    cat >"$KCFG/$c.yaml.tmp" <<EOF
+    cat >"$dir/$c.yaml.tmp" <<EOF
 apiVersion: v1
 kind: Config
 clusters:
 - name: $c
   cluster:
-    server: $(server_url "$c")
+    server: $(url_of "$c")
     certificate-authority-data: $ca
 users:
 - name: $c-admin
@@ -179,19 +183,19 @@ contexts:
     user: $c-admin
 current-context: $c
 EOF
-    mv "$KCFG/$c.yaml.tmp" "$KCFG/$c.yaml"
+    mv "$dir/$c.yaml.tmp" "$dir/$c.yaml"
   done
   {
     echo "apiVersion: v1"; echo "kind: Config"; echo "clusters:"
-    for c in "${CLUSTERS[@]}"; do printf -- '- name: %s\n  cluster:\n    server: %s\n    certificate-authority-data: %s\n' "$c" "$(server_url "$c")" "$ca"; done
+    for c in "${CLUSTERS[@]}"; do printf -- '- name: %s\n  cluster:\n    server: %s\n    certificate-authority-data: %s\n' "$c" "$(url_of "$c")" "$ca"; done
     echo "users:"
     for c in "${CLUSTERS[@]}"; do printf -- '- name: %s-admin\n  user:\n    token: %s\n' "$c" "$token"; done
     echo "contexts:"
     for c in "${CLUSTERS[@]}"; do printf -- '- name: %s\n  context:\n    cluster: %s\n    user: %s-admin\n' "$c" "$c" "$c"; done
     echo "current-context: host"
-  } >"$KCFG/all.yaml.tmp"
-  mv "$KCFG/all.yaml.tmp" "$KCFG/all.yaml"
-  chmod 600 "$KCFG"/*.yaml
+  } >"$dir/all.yaml.tmp"
+  mv "$dir/all.yaml.tmp" "$dir/all.yaml"
+  chmod 600 "$dir"/*.yaml
 }
 
 # -------------------------------------------------------------- components --
@@ -424,13 +428,33 @@ cmd_up() {
   cmd_status
 }
 
+# The latency proxy (e2e/modules/latency-proxy): member1 and member2 also at port $LATENCY_PORT of
+# their addresses, each direction delayed by RTT/2; kubeconfigs that use it in $KCFG/latency/.
+LATENCY_PORT=${KUBEFED_E2E_LATENCY_PORT:-7443}
+cmd_latency() { # RTT-ms | off
+  local rtt=${1:-} c routes=()
+  [[ "$rtt" =~ ^([0-9]+|off)$ ]] || { echo "usage: $0 latency RTT-MS|off" >&2; exit 2; }
+  stop_proc latency-proxy "$BIN/latency-proxy"
+  if [ "$rtt" = off ]; then log "latency proxy off"; return 0; fi
+  [ -x "$BIN/latency-proxy" ] || "$E2E_DIR/build.sh" latency-proxy || die "building latency-proxy failed"
+  for c in member1 member2; do routes+=(-route "$(cluster_ip "$c"):$LATENCY_PORT=$(cluster_ip "$c"):$API_PORT"); done
+  start_proc latency-proxy "$BIN/latency-proxy" -delay "$((rtt * 500))us" "${routes[@]}"
+  write_kubeconfigs "$KCFG/latency" "$LATENCY_PORT"
+  for c in member1 member2; do
+    wait_proc latency-proxy "$BIN/latency-proxy" 20 \
+      curl -fsS -m 5 --cacert "$PKI/ca.crt" -H "Authorization: Bearer $(cat "$PKI/admin.token")" "https://$(cluster_ip "$c"):$LATENCY_PORT/readyz" \
+      || die "member $c is not reachable through the latency proxy; see $LOGS/latency-proxy.log"
+  done
+  log "latency proxy: member1/member2 at port $LATENCY_PORT, RTT ${rtt} ms (log $LOGS/latency-proxy.log); kubeconfigs through it: $KCFG/latency/{member1,member2,all}.yaml"
+}
+
 cmd_down() {
   take_lock
   local c kcms=() apis=()
   for c in "${CLUSTERS[@]}"; do
     kcms+=("kcm-$c:$BIN/kube-controller-manager"); apis+=("apiserver-$c:$BIN/kube-apiserver")
   done
-  stop_procs "kubefed-controller-manager:$BIN/kubefed-controller-manager" "${kcms[@]}"
+  stop_procs "latency-proxy:$BIN/latency-proxy" "kubefed-controller-manager:$BIN/kubefed-controller-manager" "${kcms[@]}"
   stop_procs "${apis[@]}"
   stop_proc etcd "$BIN/etcd"
   log "down: stopped (state kept in $STATE; remove it to start from scratch)"
@@ -500,5 +524,6 @@ case "${1:-}" in
   down) cmd_down ;;
   status) shift; cmd_status "${1:-}" ;;
   env) cmd_env ;;
-  *) echo "usage: $0 up|down|status [--json]|env" >&2; exit 2 ;;
+  latency) shift; take_lock; cmd_latency "${1:-}" ;;
+  *) echo "usage: $0 up|down|status [--json]|env|latency RTT-MS|off" >&2; exit 2 ;;
 esac

@@ -1,6 +1,8 @@
 """Tables (Markdown) and plots from what bench/real-engine.ts writes.
    bench/.venv/bin/python bench/real-engine/summarize.py [--plot docs/real-engine.png] [--title T] [--skip-previews-of PREFIX,...] bench/.build/real-engine*.jsonl
        the tables of parts 2-4 (one line per (N, run) in the JSON lines files) and the plot of time against N
+   bench/.venv/bin/python bench/real-engine/summarize.py --latency-plot docs/latency.png bench/.build/latency.jsonl
+       the same tables, one per RTT (bench/latency.ts), and the plot of time and ratio against N per RTT
    bench/.venv/bin/python bench/real-engine/summarize.py --profile bench/.build/profile-<stack>.json [--plot docs/real-engine-profile.png]
        the breakdown of one profiled `pulumi up` (--profile), and its timeline"""
 import json, statistics, sys
@@ -16,6 +18,7 @@ def option(name, default=None):
         return value
     return default
 PLOT = option("--plot")
+LATENCY_PLOT = option("--latency-plot")
 TITLE = option("--title", "Real engine, local clusters, 2 cores")
 PROFILE = option("--profile")
 # runs (by --prefix) whose preview times are not to be used, e.g. timed by an older driver
@@ -51,7 +54,11 @@ def variant(r):
         parts.append(f"--parallel {c['parallel']}")
     if c.get("waitForReady") is False:
         parts.append("waitForReady off (Ready polled)")
+    if c.get("memberProviders", "none") != "none":
+        parts.append(f"member providers: {c['memberProviders']}")
     parts.append(f"health check every {period(r)}")
+    if r.get("rttMs") is not None:
+        parts.insert(0, f"RTT {r['rttMs']} ms (latency proxy)")
     return ", ".join(parts)
 
 
@@ -75,6 +82,8 @@ def tables(files):
               f"preview0again {c.get('previewNoChangeAgainMs')} destroy {c.get('destroyMs')} rss {c['rss']}")
     if PLOT:
         plot(allrows)
+    if LATENCY_PLOT:
+        latency_plot(recs)
 
 
 def table(by):
@@ -176,15 +185,68 @@ def plot(allrows):
     print(f"\nwrote {PLOT}")
 
 
+def latency_plot(recs):
+    """Per RTT: time to all Ready against N for both tools, and their ratio (goal line at 0.5)."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    by = defaultdict(lambda: defaultdict(list))
+    for r in recs:
+        if r.get("rttMs") is not None and "kubefedctl" in r:
+            by[r["rttMs"]][r["n"]].append(r)
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 5))
+    colors = iter(["tab:blue", "tab:orange", "tab:red", "tab:green", "tab:purple"])
+    for rtt in sorted(by):
+        color = next(colors)
+        ns = sorted(by[rtt])
+        up = [statistics.median([ready_ms(r["component"]) for r in by[rtt][n]]) / 1000 for n in ns]
+        kf = [statistics.median([r["kubefedctl"]["readyMs"] for r in by[rtt][n]]) / 1000 for n in ns]
+        ratios = [[ready_ms(r["component"]) / r["kubefedctl"]["readyMs"] for r in by[rtt][n]] for n in ns]
+        ax1.plot(ns, up, "o-", color=color, label=f"pulumi up, RTT {rtt} ms")
+        ax1.plot(ns, kf, "s--", color=color, label=f"kubefedctl join × N, RTT {rtt} ms")
+        med = [statistics.median(x) for x in ratios]
+        ax2.errorbar(ns, med, yerr=[[m - min(x) for m, x in zip(med, ratios)], [max(x) - m for m, x in zip(med, ratios)]], fmt="o-", color=color, capsize=3, label=f"RTT {rtt} ms")
+    ax2.axhline(0.5, color="grey", linestyle=":", label="goal (RTT ≥ 25 ms, N ≥ 8)")
+    ax2.axhline(1.0, color="black", linewidth=0.5)
+    for ax, title, ylabel in ((ax1, "join N members until every KubeFedCluster is Ready", "seconds (median)"), (ax2, "pulumi up / kubefedctl join × N (same run)", "ratio (median, bars: min–max)")):
+        ns = sorted({n for r in by.values() for n in r})
+        ax.set_xscale("log", base=2)
+        ax.set_xticks(ns, [str(n) for n in ns])
+        ax.set_xlabel("members N")
+        ax.set_ylabel(ylabel)
+        ax.set_title(title, fontsize=10)
+        ax.grid(True, alpha=0.3)
+        ax.legend(fontsize=7)
+        ax.set_ylim(bottom=0)
+    fig.suptitle(TITLE, fontsize=10)
+    fig.tight_layout()
+    fig.savefig(LATENCY_PLOT, dpi=100)
+    print(f"\nwrote {LATENCY_PLOT}")
+
+
 # ------------------------------------------------------------------------------------------- profile
 KIND_OF = [("-kubefedcluster", "KubeFedCluster (waits for Ready)"), ("-host-token", "host token Secret"), ("-token", "member token Secret (waits for the token)"),
            ("-cluster-role-binding", "ClusterRoleBinding"), ("-cluster-role", "ClusterRole"), ("-service-account", "ServiceAccount"), ("-namespace", "NamespacePatch")]
 
 
+PARTS = {"kubefedcluster": KIND_OF[0][1], "host-token": KIND_OF[1][1], "token": KIND_OF[2][1], "cluster-role-binding": KIND_OF[3][1],
+         "cluster-role": KIND_OF[4][1], "service-account": KIND_OF[5][1], "namespace": KIND_OF[6][1]}
+
+
+def is_kfc(name):
+    """a KubeFedCluster step: `federation/members/<m>/kubefedcluster` (0.2.0) or `federation-<m>-kubefedcluster` (0.1.0)"""
+    return name.endswith("/kubefedcluster") or name.endswith("-kubefedcluster")
+
+
 def member_and_kind(e):
     name = e["name"]
     if e["type"] == "pulumi:providers:kubernetes":
+        if name.endswith("-own"):  # the program's own provider of a member (--member-providers)
+            return name[: -len("-own")], "provider"
         return (name[len("federation-"):] if name.startswith("federation-") else name), "provider"
+    parts = name.split("/")
+    if len(parts) == 4 and parts[0] == "federation" and parts[1] == "members" and parts[3] in PARTS:
+        return parts[2], PARTS[parts[3]]
     for suffix, kind in KIND_OF:
         if name.endswith(suffix) and name.startswith("federation-bench-"):
             return name[len("federation-"):-len(suffix)], kind
@@ -244,7 +306,7 @@ def profile(file):
     running = next((e["t"] for e in diag if e["message"].startswith("Running program")), None)
     regs = [e["t"] for e in diag if e["message"].startswith("Registering resource:")]
     after_run = [t for t in regs if running is not None and t > running]
-    kfc = [v for (t, n), v in steps.items() if n.endswith("-kubefedcluster")]
+    kfc = [v for (t, n), v in steps.items() if is_kfc(n)]
     prov_steps = [v for (t, n), v in steps.items() if t == "pulumi:providers:kubernetes" and n != "host"]
     phases = []
     if up_cli: phases.append(("CLI start (`pulumi up` process spawned by the Automation API)", 0, up_cli["startMs"]))
@@ -309,7 +371,7 @@ def profile(file):
         dt = [busy[i][0] - (busy[i - 1][0] if i else 0) for i in range(len(busy))]
         sat = sum(d for (t, b), d in zip(busy, dt) if d and b / d >= 1.8)
         print(f"\nTime with both cores saturated (≥ 1.8 cores busy in a {s['intervalMs']} ms sample): {sat/1000:.1f} s of {s['windowMs']/1000:.1f} s")
-        kfc_pre = [v["pre"] for (t, n), v in steps.items() if n.endswith("-kubefedcluster")]
+        kfc_pre = [v["pre"] for (t, n), v in steps.items() if is_kfc(n)]
         if kfc_pre:
             end = max(kfc_pre)
             work = [(b, d) for (t, b), d in zip(busy, dt) if t <= end]

@@ -1,0 +1,3 @@
+module kubefed-iac.local/e2e/latency-proxy
+
+go 1.26
