@@ -41,14 +41,16 @@ export function kubeApi(access: ClientAccess): KubeApi {
     }
     const base = new URL(access.server);
     // http(s), as the endpoint says; a path prefix in it (an API server behind a path) is kept.
-    const { request: send, agent } = base.protocol === "http:" ? { request: http.request, agent: undefined } : { request: https.request, agent: new https.Agent({
-                  ca: access.caPem,
-                  cert: access.clientCertPem,
-                  key: access.clientKeyPem,
-                  rejectUnauthorized: !access.insecureSkipTLSVerify,
-                  // SubjectName: the chain is still checked, the name in the certificate is not (as KubeFed).
-                  ...(disabled.includes("SubjectName") ? { checkServerIdentity: () => undefined } : {}),
-              }) };
+    const tls = (): https.Agent =>
+        new https.Agent({
+            ca: access.caPem,
+            cert: access.clientCertPem,
+            key: access.clientKeyPem,
+            rejectUnauthorized: !access.insecureSkipTLSVerify,
+            // SubjectName: the chain is still checked, the name in the certificate is not (as KubeFed).
+            ...(disabled.includes("SubjectName") ? { checkServerIdentity: () => undefined } : {}),
+        });
+    const { request: send, agent } = base.protocol === "http:" ? { request: http.request, agent: undefined } : { request: https.request, agent: tls() };
     const urlOf = (path: string) => new URL(`${base.pathname.replace(/\/+$/, "")}${path}`, base);
     return {
         unreachable(timeoutMs = 5_000): Promise<string | undefined> {

@@ -169,20 +169,26 @@ def plot(allrows):
         if any(r[3] for r in rows):
             series(ax2, [(r[0], r[3]) for r in rows], "pulumi preview, no change", "^--")
             series(ax2, [(r[0], r[4]) for r in rows], "pulumi preview, one member's replicas", "v--")
-    for ax, title in ((ax1, "Part 2: join N members until every KubeFedCluster is Ready"), (ax2, "Part 3: pull-request preview (TypeScript program)")):
-        ns = sorted({n for rows in allrows.values() for n, *_ in rows})
+    ns = sorted({n for rows in allrows.values() for n, *_ in rows})
+    finish(fig, ns, PLOT, ((ax1, "Part 2: join N members until every KubeFedCluster is Ready", "seconds (median, bars: min–max)"),
+                           (ax2, "Part 3: pull-request preview (TypeScript program)", "seconds (median, bars: min–max)")))
+
+
+def finish(fig, ns, file, axes):
+    """Axes against N (log 2), titles, legends; the figure saved to file."""
+    for ax, title, ylabel in axes:
         ax.set_xscale("log", base=2)
         ax.set_xticks(ns, [str(n) for n in ns])
         ax.set_xlabel("members N")
-        ax.set_ylabel("seconds (median, bars: min–max)")
+        ax.set_ylabel(ylabel)
         ax.set_title(title, fontsize=10)
         ax.grid(True, alpha=0.3)
         ax.legend(fontsize=7)
         ax.set_ylim(bottom=0)
     fig.suptitle(TITLE, fontsize=10)
     fig.tight_layout()
-    fig.savefig(PLOT, dpi=100)
-    print(f"\nwrote {PLOT}")
+    fig.savefig(file, dpi=100)
+    print(f"\nwrote {file}")
 
 
 def latency_plot(recs):
@@ -208,20 +214,9 @@ def latency_plot(recs):
         ax2.errorbar(ns, med, yerr=[[m - min(x) for m, x in zip(med, ratios)], [max(x) - m for m, x in zip(med, ratios)]], fmt="o-", color=color, capsize=3, label=f"RTT {rtt} ms")
     ax2.axhline(0.5, color="grey", linestyle=":", label="goal (RTT ≥ 25 ms, N ≥ 8)")
     ax2.axhline(1.0, color="black", linewidth=0.5)
-    for ax, title, ylabel in ((ax1, "join N members until every KubeFedCluster is Ready", "seconds (median)"), (ax2, "pulumi up / kubefedctl join × N (same run)", "ratio (median, bars: min–max)")):
-        ns = sorted({n for r in by.values() for n in r})
-        ax.set_xscale("log", base=2)
-        ax.set_xticks(ns, [str(n) for n in ns])
-        ax.set_xlabel("members N")
-        ax.set_ylabel(ylabel)
-        ax.set_title(title, fontsize=10)
-        ax.grid(True, alpha=0.3)
-        ax.legend(fontsize=7)
-        ax.set_ylim(bottom=0)
-    fig.suptitle(TITLE, fontsize=10)
-    fig.tight_layout()
-    fig.savefig(LATENCY_PLOT, dpi=100)
-    print(f"\nwrote {LATENCY_PLOT}")
+    ns = sorted({n for r in by.values() for n in r})
+    finish(fig, ns, LATENCY_PLOT, ((ax1, "join N members until every KubeFedCluster is Ready", "seconds (median)"),
+                                   (ax2, "pulumi up / kubefedctl join × N (same run)", "ratio (median, bars: min–max)")))
 
 
 # ------------------------------------------------------------------------------------------- profile
