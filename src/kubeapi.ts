@@ -4,6 +4,8 @@
 // brings a dozen packages for what is three verbs here.
 import * as http from "http";
 import * as https from "https";
+import { TLSSocket } from "tls";
+import { certificateProblem } from "./tls";
 import { ClientAccess } from "./kubeconfig";
 
 export interface KubeApi {
@@ -36,9 +38,10 @@ export function kubeApi(access: ClientAccess): KubeApi {
         throw new Error(`${access.server} is reached through the proxy ${access.proxyURL}, which this client does not support`);
     }
     const disabled = access.disabledTLSValidations ?? [];
-    if (disabled.includes("ValidityPeriod") && !access.insecureSkipTLSVerify) {
-        throw new Error(`${access.server} is reached without checking its certificate's validity period (disabledTLSValidations ValidityPeriod), which this client cannot do`);
-    }
+    const checkName = !disabled.includes("SubjectName");
+    // ValidityPeriod: Node cannot skip only the date check, so the handshake does not reject and
+    // the certificate is judged once it is done (tls.ts): chain and name as usual, dates not.
+    const judge = disabled.includes("ValidityPeriod") && !access.insecureSkipTLSVerify;
     const base = new URL(access.server);
     // http(s), as the endpoint says; a path prefix in it (an API server behind a path) is kept.
     const tls = (): https.Agent =>
@@ -46,19 +49,36 @@ export function kubeApi(access: ClientAccess): KubeApi {
             ca: access.caPem,
             cert: access.clientCertPem,
             key: access.clientKeyPem,
-            rejectUnauthorized: !access.insecureSkipTLSVerify,
+            rejectUnauthorized: !access.insecureSkipTLSVerify && !judge,
             // SubjectName: the chain is still checked, the name in the certificate is not (as KubeFed).
-            ...(disabled.includes("SubjectName") ? { checkServerIdentity: () => undefined } : {}),
+            ...(checkName ? {} : { checkServerIdentity: () => undefined }),
         });
     const { request: send, agent } = base.protocol === "http:" ? { request: http.request, agent: undefined } : { request: https.request, agent: tls() };
     const urlOf = (path: string) => new URL(`${base.pathname.replace(/\/+$/, "")}${path}`, base);
+    /** Sends `req` on its way; with ValidityPeriod disabled, its connection is closed on a certificate tls.ts refuses. */
+    const guarded = (req: http.ClientRequest) => {
+        if (judge) {
+            req.on("socket", (socket) =>
+                socket.once("secureConnect", () => {
+                    const s = socket as TLSSocket;
+                    const problem = certificateProblem({ authorized: s.authorized, authorizationError: s.authorizationError?.toString(), peer: s.getPeerCertificate(true) }, base.hostname.replace(/^\[|\]$/g, ""), access.caPem, checkName);
+                    if (problem) {
+                        req.destroy(new Error(`certificate refused (disabledTLSValidations ValidityPeriod: dates not checked): ${problem}`));
+                    }
+                }),
+            );
+        }
+        return req;
+    };
     return {
         unreachable(timeoutMs = 5_000): Promise<string | undefined> {
             return new Promise((resolve) => {
-                const req = send(urlOf("/healthz"), { method: "GET", agent, timeout: timeoutMs }, (res) => {
-                    res.resume();
-                    resolve(undefined);
-                });
+                const req = guarded(
+                    send(urlOf("/healthz"), { method: "GET", agent, timeout: timeoutMs }, (res) => {
+                        res.resume();
+                        resolve(undefined);
+                    }),
+                );
                 req.on("timeout", () => req.destroy(new Error(`no answer within ${timeoutMs / 1000} s`)));
                 req.on("error", (e: Error) => resolve(`${access.server}: ${e.message}`));
                 req.end();
@@ -73,7 +93,7 @@ export function kubeApi(access: ClientAccess): KubeApi {
                 headers["Content-Type"] = method === "PATCH" ? "application/merge-patch+json" : "application/json";
             }
             return new Promise<T>((resolve, reject) => {
-                const req = send(url, { method, headers, agent, timeout: TIMEOUT_MS }, (res) => {
+                const req = guarded(send(url, { method, headers, agent, timeout: TIMEOUT_MS }, (res) => {
                     const chunks: Buffer[] = [];
                     res.on("data", (c: Buffer) => chunks.push(c));
                     res.on("end", () => {
@@ -90,7 +110,7 @@ export function kubeApi(access: ClientAccess): KubeApi {
                         }
                         reject(new KubeApiError(`${method} ${url.pathname}: ${res.statusCode} ${res.statusMessage}: ${message}`, res.statusCode));
                     });
-                });
+                }));
                 req.on("timeout", () => req.destroy(new Error(`no answer within ${TIMEOUT_MS / 1000} s`)));
                 req.on("error", (e: Error) => reject(new Error(`${method} ${url.href}: ${e.message}`)));
                 req.end(payload);

@@ -122,7 +122,7 @@ export const TLS_VALIDATIONS_EXTENSION = "kubefed-iac.io/disabled-tls-validation
 /** What a client needs to call an API server: where, whom to trust, and who it is (a token, or a client certificate). */
 export interface ClientAccess {
     server: string;
-    /** SubjectName: the server's certificate need not name it; ValidityPeriod is refused (Node cannot skip that check alone). */
+    /** SubjectName: the server's certificate need not name it; ValidityPeriod: its dates are not checked (see tls.ts). */
     disabledTLSValidations?: string[];
     caPem?: string;
     token?: string;

@@ -91,7 +91,7 @@ test("a client certificate is presented instead of a token when the access has o
     }
 });
 
-test("disabledTLSValidations SubjectName: a certificate for another name is accepted, its chain still checked; ValidityPeriod is refused up front", async () => {
+test("disabledTLSValidations SubjectName: a certificate for another name is accepted, its chain still checked", async () => {
     const fs = await import("fs");
     const https = await import("https");
     const path = await import("path");
@@ -110,7 +110,51 @@ test("disabledTLSValidations SubjectName: a certificate for another name is acce
         other.closeAllConnections();
         await new Promise((resolve) => other.close(resolve));
     }
-    expect(() => kubeApi({ server: url, token: "t", disabledTLSValidations: ["ValidityPeriod"] })).toThrow(
-        `${url} is reached without checking its certificate's validity period (disabledTLSValidations ValidityPeriod), which this client cannot do`,
-    );
+});
+
+test("disabledTLSValidations ValidityPeriod: an expired certificate is accepted, its chain and name still checked", async () => {
+    const fs = await import("fs");
+    const https = await import("https");
+    const path = await import("path");
+    const { FIXTURES } = await import("../helpers/mocks");
+    const fixture = (name: string) => fs.readFileSync(path.join(FIXTURES, name), "utf8");
+    // Issued by expired-ca.pem for 127.0.0.1 and localhost, valid from 2020-01-01 to 2021-01-01.
+    const ca = fixture("expired-ca.pem");
+    const serve = async (host: string) => {
+        const server = https.createServer({ cert: fixture("expired-apiserver.pem"), key: fixture("expired-apiserver-key.pem") }, (_req, res) => res.end('{"ok":true}'));
+        await new Promise<void>((resolve) => server.listen(0, host, resolve));
+        return { server, url: `https://${host}:${(server.address() as import("net").AddressInfo).port}` };
+    };
+    const own = await serve("127.0.0.1");
+    const misnamed = await serve("127.0.0.2");
+    try {
+        // Checked as usual, it is refused for its dates.
+        await expect(kubeApi({ server: own.url, caPem: ca, token: "t" }).request("GET", "/api")).rejects.toThrow(/certificate has expired/);
+        expect(await kubeApi({ server: own.url, caPem: ca, token: "t", disabledTLSValidations: ["ValidityPeriod"] }).request("GET", "/api")).toEqual({ ok: true });
+        expect(await kubeApi({ server: own.url, caPem: ca, token: "t", disabledTLSValidations: ["ValidityPeriod"] }).unreachable()).toBeUndefined();
+        // Another CA: refused, dates or not.
+        await expect(kubeApi({ server: own.url, caPem: fixtureCA("member1"), token: "t", disabledTLSValidations: ["ValidityPeriod"] }).request("GET", "/api")).rejects.toThrow(
+            /certificate refused \(disabledTLSValidations ValidityPeriod: dates not checked\): its certificate is not issued by a trusted CA/,
+        );
+        expect(await kubeApi({ server: own.url, caPem: fixtureCA("member1"), token: "t", disabledTLSValidations: ["ValidityPeriod"] }).unreachable()).toMatch(/not issued by a trusted CA/);
+        // Another name: refused unless SubjectName is disabled too.
+        await expect(kubeApi({ server: misnamed.url, caPem: ca, token: "t", disabledTLSValidations: ["ValidityPeriod"] }).request("GET", "/api")).rejects.toThrow(/IP: 127.0.0.2 is not in the cert's list/);
+        expect(await kubeApi({ server: misnamed.url, caPem: ca, token: "t", disabledTLSValidations: ["SubjectName", "ValidityPeriod"] }).request("GET", "/api")).toEqual({ ok: true });
+        // A certificate that is in date passes as it would have anyway.
+        const fresh = https.createServer({ cert: TEST_APISERVER_CA, key: fixture("test-apiserver-key.pem") }, (_req, res) => res.end('{"ok":true}'));
+        await new Promise<void>((resolve) => fresh.listen(0, "127.0.0.1", resolve));
+        try {
+            const url = `https://127.0.0.1:${(fresh.address() as import("net").AddressInfo).port}`;
+            expect(await kubeApi({ server: url, caPem: TEST_APISERVER_CA, token: "t", disabledTLSValidations: ["ValidityPeriod"] }).request("GET", "/api")).toEqual({ ok: true });
+            await expect(kubeApi({ server: url, caPem: ca, token: "t", disabledTLSValidations: ["ValidityPeriod"] }).request("GET", "/api")).rejects.toThrow(/the certificate is not trusted \(OpenSSL: DEPTH_ZERO_SELF_SIGNED_CERT\)/);
+        } finally {
+            fresh.closeAllConnections();
+            await new Promise((resolve) => fresh.close(resolve));
+        }
+    } finally {
+        for (const { server } of [own, misnamed]) {
+            server.closeAllConnections();
+            await new Promise((resolve) => server.close(resolve));
+        }
+    }
 });
