@@ -44,16 +44,18 @@ export function kubeApi(access: ClientAccess): KubeApi {
     const judge = disabled.includes("ValidityPeriod") && !access.insecureSkipTLSVerify;
     const base = new URL(access.server);
     // http(s), as the endpoint says; a path prefix in it (an API server behind a path) is kept.
-    const tls = (): https.Agent =>
-        new https.Agent({
-            ca: access.caPem,
-            cert: access.clientCertPem,
-            key: access.clientKeyPem,
-            rejectUnauthorized: !access.insecureSkipTLSVerify && !judge,
-            // SubjectName: the chain is still checked, the name in the certificate is not (as KubeFed).
-            ...(checkName ? {} : { checkServerIdentity: () => undefined }),
-        });
-    const { request: send, agent } = base.protocol === "http:" ? { request: http.request, agent: undefined } : { request: https.request, agent: tls() };
+    const overHttp = base.protocol === "http:";
+    const send = overHttp ? http.request : https.request;
+    const agent = overHttp
+        ? undefined
+        : new https.Agent({
+              ca: access.caPem,
+              cert: access.clientCertPem,
+              key: access.clientKeyPem,
+              rejectUnauthorized: !access.insecureSkipTLSVerify && !judge,
+              // SubjectName: the chain is still checked, the name in the certificate is not (as KubeFed).
+              ...(checkName ? {} : { checkServerIdentity: () => undefined }),
+          });
     const urlOf = (path: string) => new URL(`${base.pathname.replace(/\/+$/, "")}${path}`, base);
     /** Sends `req` on its way; with ValidityPeriod disabled, its connection is closed on a certificate tls.ts refuses. */
     const guarded = (req: http.ClientRequest) => {

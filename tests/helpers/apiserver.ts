@@ -30,9 +30,18 @@ export interface TestApiServer {
     close(): Promise<void>;
 }
 
-export async function startApiServer(handle: (req: ApiRequest) => ApiAnswer): Promise<TestApiServer> {
+/** Where the stand-in listens and the certificate it serves; default 127.0.0.1 and the test-apiserver fixture. */
+export interface ApiServerOptions {
+    host?: string;
+    /** File names in tests/helpers/fixtures. */
+    certFile?: string;
+    keyFile?: string;
+}
+
+export async function startApiServer(handle: (req: ApiRequest) => ApiAnswer, options: ApiServerOptions = {}): Promise<TestApiServer> {
+    const { host = "127.0.0.1", certFile = "test-apiserver.pem", keyFile = "test-apiserver-key.pem" } = options;
     const requests: ApiRequest[] = [];
-    const server = https.createServer({ cert: TEST_APISERVER_CA, key: fs.readFileSync(path.join(FIXTURES, "test-apiserver-key.pem")) }, (req, res) => {
+    const server = https.createServer({ cert: fs.readFileSync(path.join(FIXTURES, certFile)), key: fs.readFileSync(path.join(FIXTURES, keyFile)) }, (req, res) => {
         const chunks: Buffer[] = [];
         req.on("data", (c: Buffer) => chunks.push(c));
         req.on("end", () => {
@@ -44,9 +53,9 @@ export async function startApiServer(handle: (req: ApiRequest) => ApiAnswer): Pr
             res.end(answer.body === undefined ? "" : JSON.stringify(answer.body));
         });
     });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    await new Promise<void>((resolve) => server.listen(0, host, resolve));
     return {
-        url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        url: `https://${host}:${(server.address() as AddressInfo).port}`,
         requests,
         close: () => new Promise((resolve) => {
             server.closeAllConnections();
