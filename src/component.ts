@@ -16,6 +16,7 @@ import { MemberAccess, readClientAccess, readMemberKubeconfig } from "./kubeconf
 import { fromBase64, KubernetesObject } from "./objects";
 import { departingMembers, placedOn, releaseWorkloads } from "./orphan";
 import { memberRBAC } from "./rbac";
+import { UnreachableMemberRelease } from "./teardown-resource";
 import { FederatedStatus, propagationWarning } from "./propagation";
 import { FederationSettings, KubefedValidationError, MemberSpec, validateFederationArgs, WorkloadSpec } from "./validate";
 import { deploymentTemplate, federatedDeployment, federatedNamespace, placedMembers, replicaSchedulingPreference } from "./workloads";
@@ -156,12 +157,20 @@ export class KubefedFederation extends pulumi.ComponentResource {
             hooks: { beforeUpdate: [...(orphaning ? [orphaning.release] : []), this.departureReport(name, members, settings)] },
         });
 
+        let federated: pulumi.Resource[] = [];
         if (workloads.length > 0) {
             const report = this.propagationReport(name);
-            this.registerWorkloads(name, workloads, joined, settings, aliases, {
+            federated = this.registerWorkloads(name, workloads, joined, settings, aliases, {
                 // After the Secret: with orphanWorkloadsOnUnjoin, its update releases departing members before any placement changes.
                 dependsOn: [kubeconfigSecretResource],
                 hooks: { beforeUpdate: orphaning ? [orphaning.guard] : [], afterCreate: [report], afterUpdate: [report] },
+            });
+        }
+        if (args.hostKubeconfig !== undefined) {
+            // Depends on every federated object and KubeFedCluster: destroy deletes it first (teardown.ts).
+            new UnreachableMemberRelease(names.unreachableMemberRelease(name), { hostKubeconfig: args.hostKubeconfig, settings }, {
+                parent: this,
+                dependsOn: [...federated, ...joined.map((j) => j.kubeFedCluster)],
             });
         }
 
@@ -303,7 +312,7 @@ export class KubefedFederation extends pulumi.ComponentResource {
      * FederatedDeployment, which depends on the preference and on the KubeFedClusters it is placed
      * on. A member's removal is thus an update of the placements, which waits for KubeFed to delete
      * the workload from the member, before the deletion of its KubeFedCluster and credentials.
-     * `opts` adds the kubeconfig Secret as a dependency, and the hooks.
+     * `opts` adds the kubeconfig Secret as a dependency, and the hooks. Returns the federated objects.
      */
     private registerWorkloads(
         name: string,
@@ -312,7 +321,8 @@ export class KubefedFederation extends pulumi.ComponentResource {
         settings: FederationSettings,
         aliases: LegacyAliases,
         opts: { dependsOn: pulumi.Resource[]; hooks: pulumi.ResourceHookBinding },
-    ): void {
+    ): pulumi.Resource[] {
+        const federated: pulumi.Resource[] = [];
         const members = joined.map((j) => j.spec);
         const kubeFedClusters = new Map(joined.map((j) => [j.spec.name, j.kubeFedCluster]));
         const kubeFedClustersOf = (placed: { name: string }[]) => placed.map((m) => kubeFedClusters.get(m.name)!);
@@ -323,6 +333,7 @@ export class KubefedFederation extends pulumi.ComponentResource {
                 dependsOn: [...opts.dependsOn, hostNamespace, ...kubeFedClustersOf(members)],
                 hooks: opts.hooks,
             });
+            federated.push(fedNamespace);
             for (const workload of workloads.filter((w) => w.namespace === namespace)) {
                 const onMembers = placedMembers(workload, members);
                 const logicalName = names.workload(name, namespace, workload.name);
@@ -332,12 +343,14 @@ export class KubefedFederation extends pulumi.ComponentResource {
                     hooks: { beforeUpdate: opts.hooks.beforeUpdate },
                 });
                 const template = pulumi.output(workload.spec).apply(deploymentTemplate);
-                this.register({ name: logicalName, aliases: aliases.federatedDeployment(namespace, workload.name) }, federatedDeployment(workload, onMembers, template, settings), {
+                const deployment = this.register({ name: logicalName, aliases: aliases.federatedDeployment(namespace, workload.name) }, federatedDeployment(workload, onMembers, template, settings), {
                     dependsOn: [...dependsOn, preference],
                     hooks: opts.hooks,
                 });
+                federated.push(deployment);
             }
         }
+        return federated;
     }
 
     /**

@@ -40,3 +40,15 @@ export function unreachableDepartureWarning(memberName: string, settings: JoinSe
         `Once it is back (and unless it joins again), delete them there: ${commands.join("; ")}`
     );
 }
+
+/**
+ * The warning for a member that KubeFed could not reach when the federation was destroyed: its
+ * KubeFedCluster was deleted first (teardown.ts), so what KubeFed made in it stays there too.
+ */
+export function unreachableAtDestroyWarning(memberName: string, settings: JoinSettings, reason: string): string {
+    return (
+        `${unreachableDepartureWarning(memberName, settings, reason)}. ` +
+        `Its KubeFedCluster was deleted before the federated objects (KubeFed keeps one while it is placed on a member that is not Ready), ` +
+        `so what KubeFed made in it stays there as well: the federation's Deployments and their namespaces`
+    );
+}

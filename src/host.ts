@@ -3,6 +3,8 @@
 //
 // - Why a member is not Ready: KubeFed's conditions on its KubeFedCluster, for the error of a
 //   `waitForReady` that ran out of time (pulumi-kubernetes says only "timed out").
+// - A destroy with a member KubeFed cannot reach: the federation's KubeFedClusters, its
+//   kubeconfig Secret's entries, and the deletion of a dead member's KubeFedCluster (teardown.ts).
 // - A `kubefedctl join` taken over: kubefedctl's copy of the token on the host (a Secret it named
 //   `<member>-<5 random characters>`) is recorded on the KubeFedCluster before the component
 //   points it at its own Secret, and deleted after. Recorded on the object itself, so an update
@@ -13,8 +15,8 @@ import { KubeApi, isNotFound } from "./kubeapi";
 /** On a KubeFedCluster: the host token Secret it referenced before the component took it over. */
 export const REPLACED_SECRET_ANNOTATION = "kubefed-iac.io/replaced-token-secret";
 
-interface KubeFedClusterObject {
-    metadata: { name: string; annotations?: { [key: string]: string } };
+export interface KubeFedClusterObject {
+    metadata: { name: string; labels?: { [key: string]: string }; annotations?: { [key: string]: string } };
     spec?: { secretRef?: { name?: string } };
     status?: KubeFedClusterStatus;
 }
@@ -27,6 +29,37 @@ const secretPath = (namespace: string, name: string) => `/api/v1/namespaces/${en
 async function getKubeFedCluster(api: KubeApi, namespace: string, name: string): Promise<KubeFedClusterObject | undefined> {
     try {
         return await api.request<KubeFedClusterObject>("GET", kubeFedClusterPath(namespace, name));
+    } catch (e) {
+        if (isNotFound(e)) {
+            return undefined;
+        }
+        throw e;
+    }
+}
+
+/** The KubeFedClusters that carry `label=value` (a federation's: see FEDERATION_LABEL). */
+export async function labelledKubeFedClusters(api: KubeApi, namespace: string, label: string, value: string): Promise<KubeFedClusterObject[]> {
+    const selector = encodeURIComponent(`${label}=${value}`);
+    return (await api.request<{ items: KubeFedClusterObject[] }>("GET", `${kubeFedClustersPath(namespace)}?labelSelector=${selector}`)).items;
+}
+
+/** Deletes a KubeFedCluster (KubeFed then forgets the member); false when there was none. */
+export async function deleteKubeFedCluster(api: KubeApi, namespace: string, name: string): Promise<boolean> {
+    try {
+        await api.request("DELETE", kubeFedClusterPath(namespace, name));
+        return true;
+    } catch (e) {
+        if (isNotFound(e)) {
+            return false;
+        }
+        throw e;
+    }
+}
+
+/** A Secret's data (base64 values), or undefined when there is no such Secret. */
+export async function secretData(api: KubeApi, namespace: string, name: string): Promise<{ [key: string]: string } | undefined> {
+    try {
+        return (await api.request<{ data?: { [key: string]: string } }>("GET", secretPath(namespace, name))).data ?? {};
     } catch (e) {
         if (isNotFound(e)) {
             return undefined;

@@ -31,6 +31,8 @@ export const names = {
     namespace: (component: string, namespace: string) => `${component}/namespaces/${namespace}`,
     /** A workload's FederatedDeployment, and its ReplicaSchedulingPreference (the two differ in type). */
     workload: (component: string, namespace: string, workload: string) => `${component}/workloads/${namespace}/${workload}`,
+    /** With hostKubeconfig: what lets a destroy with a member down complete (teardown-resource.ts). */
+    unreachableMemberRelease: (component: string) => `${component}/unreachable-member-release`,
     /** Resource hooks of orphanWorkloadsOnUnjoin and of the propagation report. */
     hook: (component: string, purpose: string) => `${component}-${purpose}`,
 };

@@ -1,15 +1,14 @@
 // The `kubefed` provider plugin: lets programs in any Pulumi language construct the TypeScript
 // KubefedFederation. Their SDKs are generated from schema.json; the engine calls `construct`
-// here, in a Node.js process of its own (see provider/pulumi-resource-kubefed).
-import * as fs from "fs";
-import * as path from "path";
+// here, in a Node.js process of its own (see provider/pulumi-resource-kubefed). It also serves the
+// one custom resource the component registers, in every language (teardown-resource.ts).
 import * as pulumi from "@pulumi/pulumi";
 import * as provider from "@pulumi/pulumi/provider";
 import { isRpcSecret, unwrapRpcSecret } from "@pulumi/pulumi/runtime";
 import { KubefedFederationArgs } from "./args";
 import { KubefedFederation, KUBEFED_FEDERATION_TYPE, valueOf } from "./component";
-
-const PACKAGE_ROOT = path.join(__dirname, "..");
+import { packageVersion, schemaText } from "./package-files";
+import { UNREACHABLE_MEMBER_RELEASE_TYPE, unreachableMemberReleaseProvider } from "./teardown-resource";
 
 interface SchemaProperty {
     plain?: boolean;
@@ -97,13 +96,26 @@ export async function componentArgs(inputs: pulumi.Inputs, schema: PackageSchema
     return (await plainWhereSchemaSays(inputs, properties, schema)) as unknown as KubefedFederationArgs;
 }
 
+/** The resource type in a URN: `urn:pulumi:<stack>::<project>::<parent type>$<type>::<name>`. */
+function typeOf(urn: string): string {
+    return urn.split("::")[2].split("$").pop()!;
+}
+
+/** The provider of the custom resource `urn` names; an error for any other type. */
+function customResource(urn: string) {
+    if (typeOf(urn) !== UNREACHABLE_MEMBER_RELEASE_TYPE) {
+        throw new Error(`unknown resource type ${typeOf(urn)}`);
+    }
+    return unreachableMemberReleaseProvider;
+}
+
 export class KubefedProvider implements provider.Provider {
     readonly version: string;
     readonly schema: string;
 
     constructor() {
-        this.version = JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, "package.json"), "utf8")).version;
-        this.schema = fs.readFileSync(path.join(PACKAGE_ROOT, "schema.json"), "utf8");
+        this.version = packageVersion();
+        this.schema = schemaText();
     }
 
     async construct(name: string, type: string, inputs: pulumi.Inputs, options: pulumi.ComponentResourceOptions): Promise<provider.ConstructResult> {
@@ -113,6 +125,13 @@ export class KubefedProvider implements provider.Provider {
         const federation = new KubefedFederation(name, await componentArgs(inputs, JSON.parse(this.schema)), options);
         return { urn: federation.urn, state: { clusterNames: federation.clusterNames, clusters: federation.clusters } };
     }
+
+    check = (urn: string, olds: any, news: any) => customResource(urn).check(urn, olds, news);
+    diff = (id: string, urn: string, olds: any, news: any) => customResource(urn).diff(id, urn, olds, news);
+    create = (urn: string, inputs: any) => customResource(urn).create(urn, inputs);
+    read = (id: string, urn: string, props?: any) => customResource(urn).read(id, urn, props);
+    update = (id: string, urn: string, olds: any, news: any) => customResource(urn).update(id, urn, olds, news);
+    delete = (id: string, urn: string, props: any) => customResource(urn).delete(id, urn, props);
 }
 
 if (require.main === module) {

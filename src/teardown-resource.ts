@@ -1,0 +1,68 @@
+// The resource that runs teardown.ts when `pulumi destroy` runs. Destroy runs no program, so no
+// hook of the component's can act then; a resource's provider can: the engine calls the kubefed
+// provider plugin's `delete` for it, with its state (the host's kubeconfig, a secret there, and the
+// federation's names). It depends on every federated object, so destroy deletes it first.
+// Create, update and read only keep the inputs: nothing is asked of any cluster before the delete.
+import * as pulumi from "@pulumi/pulumi";
+import * as provider from "@pulumi/pulumi/provider";
+import { unwrapRpcSecret } from "@pulumi/pulumi/runtime";
+import { kubeApi } from "./kubeapi";
+import { readClientAccess } from "./kubeconfig";
+import { packageVersion, pluginDownloadURL } from "./package-files";
+import { releaseUnreachableMembers, TeardownSettings } from "./teardown";
+
+export const UNREACHABLE_MEMBER_RELEASE_TYPE = "kubefed:index:UnreachableMemberRelease";
+
+/** How long destroy gives KubeFed to see a member that stopped answering as not Ready (its checks: every 10 s, 3 failures by default). */
+export const WAIT_FOR_KUBEFED_SECONDS = 120;
+
+const SETTINGS: (keyof TeardownSettings)[] = ["federationName", "hostClusterName", "kubefedNamespace", "scope", "configNamespace", "kubeconfigSecretName"];
+
+export class UnreachableMemberRelease extends pulumi.CustomResource {
+    constructor(name: string, args: { hostKubeconfig: pulumi.Input<string>; settings: TeardownSettings }, opts: pulumi.CustomResourceOptions) {
+        const settings = Object.fromEntries(SETTINGS.map((key) => [key, args.settings[key]]));
+        super(UNREACHABLE_MEMBER_RELEASE_TYPE, name, { hostKubeconfig: pulumi.secret(args.hostKubeconfig), ...settings }, {
+            ...opts,
+            // The plugin of this very package, where the engine finds or downloads it.
+            version: packageVersion(),
+            pluginDownloadURL: pluginDownloadURL(),
+            additionalSecretOutputs: ["hostKubeconfig"],
+        });
+    }
+}
+
+/** The inputs a check refuses: each setting a non-empty string, the kubeconfig present. */
+function missing(inputs: Record<string, unknown>): string[] {
+    return ["hostKubeconfig", ...SETTINGS].filter((key) => inputs[key] === undefined || unwrapRpcSecret(inputs[key]) === "");
+}
+
+/** The plugin's side of the resource. Inputs arrive with secrets wrapped; they are kept so. */
+export const unreachableMemberReleaseProvider: Required<Pick<provider.Provider, "check" | "diff" | "create" | "read" | "update" | "delete">> = {
+    async check(_urn, _olds, news) {
+        return { inputs: news, failures: missing(news).map((property) => ({ property, reason: `${property} is required` })) };
+    },
+    async diff(_id, _urn, olds, news) {
+        const changed = ["hostKubeconfig", ...SETTINGS].filter((key) => JSON.stringify(unwrapRpcSecret(olds[key])) !== JSON.stringify(unwrapRpcSecret(news[key])));
+        return { changes: changed.length > 0 };
+    },
+    async create(_urn, inputs) {
+        return { id: `${unwrapRpcSecret(inputs.kubefedNamespace)}/${unwrapRpcSecret(inputs.federationName)}`, outs: inputs };
+    },
+    async read(id, _urn, props) {
+        return { id, props };
+    },
+    async update(_id, _urn, _olds, news) {
+        return { outs: news };
+    },
+    async delete(_id, _urn, props) {
+        const settings = Object.fromEntries(SETTINGS.map((key) => [key, unwrapRpcSecret(props[key])])) as unknown as TeardownSettings;
+        const host = kubeApi(readClientAccess(unwrapRpcSecret(props.hostKubeconfig)));
+        // The engine shows what a plugin writes to stderr.
+        await releaseUnreachableMembers(host, settings, {
+            waitSeconds: WAIT_FOR_KUBEFED_SECONDS,
+            pollSeconds: 2,
+            info: (message) => console.error(message),
+            warn: (message) => console.error(`warning: ${message}`),
+        });
+    },
+};

@@ -1,0 +1,105 @@
+// A destroy with a member down. KubeFed v0.10.0 keeps a federated object (its sync finalizer)
+// while it is placed on a member that is not Ready, so `pulumi destroy` would wait for every
+// FederatedDeployment and FederatedNamespace of a federation with a dead member until it timed
+// out. Before the engine deletes them, this deletes the KubeFedCluster of each member KubeFed
+// cannot reach: KubeFed forgets the member and lets the objects go, deleting them from the members
+// it reaches as usual. Nothing is deleted in the dead member; a warning lists what stays there.
+//
+// Run by the provider plugin when the federation's UnreachableMemberRelease resource is deleted
+// (teardown-resource.ts), which destroy does before any federated object. No Pulumi here.
+import { unreachableAtDestroyWarning } from "./departure";
+import { isReady, KubeFedClusterCondition } from "./describe";
+import { memberOfKubeconfigKey } from "./federation";
+import { deleteKubeFedCluster, describeConditions, KubeFedClusterObject, kubeFedClusterConditions, labelledKubeFedClusters, secretData } from "./host";
+import { JoinSettings } from "./join";
+import { kubeApi, KubeApi } from "./kubeapi";
+import { ClientAccess, readMemberKubeconfig } from "./kubeconfig";
+import { fromBase64 } from "./objects";
+import { FEDERATION_LABEL } from "./workloads";
+
+/** What the release needs to know of the federation; plain, stored in the resource's state. */
+export interface TeardownSettings extends JoinSettings {
+    federationName: string;
+    configNamespace: string;
+    kubeconfigSecretName: string;
+}
+
+export interface TeardownOptions {
+    /** How long a member that does not answer here is given for KubeFed to see it not Ready. */
+    waitSeconds: number;
+    pollSeconds: number;
+    info(message: string): void;
+    warn(message: string): void;
+    /** The client of a member (tests replace it). */
+    memberApi?: (access: ClientAccess) => KubeApi;
+}
+
+const sleep = (seconds: number) => new Promise((resolve) => setTimeout(resolve, seconds * 1000));
+
+/** Why KubeFed cannot reach the member, or undefined when it can (see `releaseUnreachableMembers`). */
+async function unreachableReason(host: KubeApi, cluster: KubeFedClusterObject, member: KubeApi | undefined, settings: TeardownSettings, options: TeardownOptions): Promise<string | undefined> {
+    const name = cluster.metadata.name;
+    const conditions: KubeFedClusterCondition[] = cluster.status?.conditions ?? [];
+    if (conditions.length > 0 && !isReady({ conditions })) {
+        return describeConditions(conditions);
+    }
+    const reason = member && (await member.unreachable());
+    if (!reason) {
+        return undefined;
+    }
+    // Down since moments ago: KubeFed still says Ready, and would try the member, fail, then refuse.
+    options.info(`member "${name}" does not answer (${reason}); waiting up to ${options.waitSeconds} s for KubeFed to see it not Ready`);
+    const deadline = Date.now() + options.waitSeconds * 1000;
+    while (Date.now() < deadline) {
+        await sleep(options.pollSeconds);
+        const now = await kubeFedClusterConditions(host, settings.kubefedNamespace, name);
+        if (now === undefined || !(await member!.unreachable())) {
+            return undefined; // gone already, or back
+        }
+        if (now.length > 0 && !isReady({ conditions: now })) {
+            return `${reason}; ${describeConditions(now)}`;
+        }
+    }
+    options.info(`member "${name}": KubeFed still reports it Ready after ${options.waitSeconds} s; it is left to KubeFed`);
+    return undefined;
+}
+
+/**
+ * Deletes the KubeFedCluster of each member of the federation (its label) that KubeFed cannot
+ * reach: reported not Ready, or not answering here with the federation's own credentials (from the
+ * kubeconfig Secret) and then reported not Ready within `waitSeconds`. Warns once per member with
+ * what stays in it; returns the members released, sorted.
+ */
+export async function releaseUnreachableMembers(host: KubeApi, settings: TeardownSettings, options: TeardownOptions): Promise<string[]> {
+    const clusters = await labelledKubeFedClusters(host, settings.kubefedNamespace, FEDERATION_LABEL, settings.federationName);
+    const data = (await secretData(host, settings.configNamespace, settings.kubeconfigSecretName)) ?? {};
+    const memberApi = options.memberApi ?? kubeApi;
+    const clients = new Map<string, KubeApi>();
+    for (const [key, value] of Object.entries(data)) {
+        const member = memberOfKubeconfigKey(key);
+        try {
+            if (member !== undefined) {
+                clients.set(member, memberApi(readMemberKubeconfig(fromBase64(value))));
+            }
+        } catch {
+            // an entry this client cannot use (a proxy): KubeFed's verdict only
+        }
+    }
+    const reasons = await Promise.all(clusters.map((c) => unreachableReason(host, c, clients.get(c.metadata.name), settings, options)));
+    const released: string[] = [];
+    for (const [i, cluster] of clusters.entries()) {
+        const reason = reasons[i];
+        if (reason === undefined) {
+            continue;
+        }
+        const name = cluster.metadata.name;
+        try {
+            await deleteKubeFedCluster(host, settings.kubefedNamespace, name);
+        } catch (e) {
+            throw new Error(`member "${name}" cannot be reached (${reason}), and its KubeFedCluster could not be deleted so that KubeFed lets the federated objects go: ${(e as Error).message}`);
+        }
+        options.warn(unreachableAtDestroyWarning(name, settings, reason));
+        released.push(name);
+    }
+    return released.sort();
+}
