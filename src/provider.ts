@@ -126,12 +126,12 @@ export class KubefedProvider implements provider.Provider {
         return { urn: federation.urn, state: { clusterNames: federation.clusterNames, clusters: federation.clusters } };
     }
 
-    check = (urn: string, olds: any, news: any) => customResource(urn).check(urn, olds, news);
-    diff = (id: string, urn: string, olds: any, news: any) => customResource(urn).diff(id, urn, olds, news);
-    create = (urn: string, inputs: any) => customResource(urn).create(urn, inputs);
-    read = (id: string, urn: string, props?: any) => customResource(urn).read(id, urn, props);
-    update = (id: string, urn: string, olds: any, news: any) => customResource(urn).update(id, urn, olds, news);
-    delete = (id: string, urn: string, props: any) => customResource(urn).delete(id, urn, props);
+    check = async (urn: string, olds: any, news: any) => customResource(urn).check(urn, olds, news);
+    diff = async (id: string, urn: string, olds: any, news: any) => customResource(urn).diff(id, urn, olds, news);
+    create = async (urn: string, inputs: any) => customResource(urn).create(urn, inputs);
+    read = async (id: string, urn: string, props?: any) => customResource(urn).read(id, urn, props);
+    update = async (id: string, urn: string, olds: any, news: any) => customResource(urn).update(id, urn, olds, news);
+    delete = async (id: string, urn: string, props: any) => customResource(urn).delete(id, urn, props);
 }
 
 if (require.main === module) {

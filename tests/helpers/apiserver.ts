@@ -138,21 +138,31 @@ const CLUSTERS = "/apis/core.kubefed.io/v1beta1/namespaces/kube-federation-syste
 const SECRETS = "/api/v1/namespaces/kube-federation-system/secrets";
 
 export interface SimulatedKubeFedCluster {
-    metadata: { name: string; annotations?: { [key: string]: string | null } };
+    metadata: { name: string; labels?: { [key: string]: string }; annotations?: { [key: string]: string | null } };
     spec: { secretRef: { name: string } };
     status?: unknown;
 }
 
-/** A host with, in the KubeFed namespace, the KubeFedClusters `clusters` and the Secrets `secrets`: GET, list, merge-PATCH of annotations, DELETE. */
+/**
+ * A host with, in the KubeFed namespace, the KubeFedClusters `clusters` (GET, list, by a label
+ * `key=value` too, merge-PATCH of annotations, DELETE) and the Secrets `secrets` (DELETE).
+ */
 export function simulatedHost(clusters: SimulatedKubeFedCluster[], secrets: string[]) {
     const handle = (req: ApiRequest) => {
-        if (req.path === CLUSTERS && req.method === "GET") {
-            return { status: 200, body: { items: clusters } };
+        const [path, query] = req.path.split("?");
+        if (path === CLUSTERS && req.method === "GET") {
+            const selector = new URLSearchParams(query ?? "").get("labelSelector");
+            const [key, value] = selector?.split("=") ?? [];
+            return { status: 200, body: { items: clusters.filter((c) => !selector || c.metadata.labels?.[key] === value) } };
         }
         if (req.path.startsWith(`${CLUSTERS}/`)) {
             const cluster = clusters.find((c) => c.metadata.name === decodeURIComponent(req.path.slice(CLUSTERS.length + 1)));
             if (!cluster) {
                 return status(404, "kubefedclusters.core.kubefed.io not found");
+            }
+            if (req.method === "DELETE") {
+                clusters.splice(clusters.indexOf(cluster), 1);
+                return { status: 200, body: { kind: "Status", status: "Success" } };
             }
             if (req.method === "PATCH") {
                 const annotations = { ...cluster.metadata.annotations, ...req.body.metadata.annotations };

@@ -106,6 +106,9 @@ export interface Registration {
     deleteBeforeReplace: boolean;
     dependencies: string[];
     additionalSecretOutputs: string[];
+    /** The plugin version and download URL the resource asks for (empty: the SDK's default). */
+    version: string;
+    pluginDownloadURL: string;
     /** The names of the resource hooks bound before an update, after a create and after an update. */
     beforeUpdateHooks: string[];
     afterCreateHooks: string[];
@@ -194,6 +197,8 @@ export async function runFederation(
             deleteBeforeReplace: req.getDeletebeforereplace(),
             dependencies: req.getDependenciesList(),
             additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+            version: req.getVersion(),
+            pluginDownloadURL: req.getPlugindownloadurl(),
             beforeUpdateHooks: req.getHooks()?.getBeforeUpdateList() ?? [],
             afterCreateHooks: req.getHooks()?.getAfterCreateList() ?? [],
             afterUpdateHooks: req.getHooks()?.getAfterUpdateList() ?? [],

@@ -204,3 +204,29 @@ describe("orphanWorkloadsOnUnjoin", () => {
         }
     });
 });
+
+test("with hostKubeconfig, the UnreachableMemberRelease depends on every federated object and KubeFedCluster (destroy deletes it first), keeps the kubeconfig secret and asks for this package's plugin", async () => {
+    const hostKubeconfig = renderMemberKubeconfig({ clusterName: "host", userName: "admin", server: "https://127.0.0.1:1", token: "host-admin-token" });
+    const run = await runFederation({ ...withWorkload(), hostKubeconfig });
+    const [release] = byKind(run, "kubefed:index:UnreachableMemberRelease");
+    expect(release.name).toBe("fed/unreachable-member-release");
+    const federated = [...byKind(run, FD), ...byKind(run, FNS), ...byKind(run, "kubernetes:core.kubefed.io/v1beta1:KubeFedCluster")].map((r) => r.urn);
+    expect(federated).toHaveLength(4);
+    expect(release.dependencies).toEqual(expect.arrayContaining(federated));
+    expect(release.inputs).toEqual({
+        hostKubeconfig,
+        federationName: "federation",
+        hostClusterName: "host",
+        kubefedNamespace: "kube-federation-system",
+        scope: "Cluster",
+        configNamespace: "kube-system",
+        kubeconfigSecretName: "kubefed-kubeconfig",
+    });
+    expect(release.secretPaths).toEqual(["hostKubeconfig"]);
+    expect(release.additionalSecretOutputs).toEqual(["hostKubeconfig"]);
+    const pkg = require("../../package.json");
+    const schema = require("../../schema.json");
+    expect([release.version, release.pluginDownloadURL]).toEqual([pkg.version, schema.pluginDownloadURL]);
+    // Without hostKubeconfig there is nothing to reach the host with: no such resource, no plugin needed.
+    expect(byKind(await runFederation(withWorkload()), "kubefed:index:UnreachableMemberRelease")).toEqual([]);
+});
