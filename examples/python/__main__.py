@@ -35,6 +35,8 @@ federation = kubefed.KubefedFederation(
     ],
     wait_for_ready=True if wait_for_ready is None else wait_for_ready,
     orphan_workloads_on_unjoin=config.get_bool("orphanWorkloadsOnUnjoin"),
+    # The host's kubeconfig again, for what the component asks the host itself (see the README).
+    host_kubeconfig=config.require_secret("hostKubeconfig"),
     opts=pulumi.ResourceOptions(providers=[host]),
 )
 

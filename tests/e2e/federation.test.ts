@@ -127,7 +127,8 @@ function binary(name: string): string {
 test("the state holds no token or kubeconfig in plaintext", async () => {
     // The backend's own files: the Automation API's exportStack() decrypts secrets.
     const state = stateFilesOf(stackName);
-    const credentials: Record<string, string> = { "host kubeconfig": kubeconfigOf("host") };
+    // hostKubeconfig is in the state twice: the host provider's input, and the UnreachableMemberRelease's.
+    const credentials: Record<string, string> = { "host kubeconfig": kubeconfigOf("host"), "host admin token": kubeconfigOf("host").match(/token: (\S+)/)![1] };
     for (const m of ["member1", "member2"] as const) {
         const token = kubectlJSON(m, ["get", "secret", `${m}-host`, "-n", NS]).data.token;
         credentials[`${m} service-account token (base64)`] = token;

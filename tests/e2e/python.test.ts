@@ -37,6 +37,9 @@ test("the Python example joins member1 and member2 with the outputs of the TypeS
     expect(kubeFedClusterReady("member1") && kubeFedClusterReady("member2")).toBe(true);
     // The component's inputs (kubeconfigs included) are in the Python stack's state: encrypted.
     expect(plaintextCredentialsIn(`py-${suffix}`, ["member1", "member2"])).toEqual([]);
+    // With hostKubeconfig, the component (in the plugin) registers the resource the plugin serves for destroy.
+    const types = (await pythonStack.exportStack()).deployment.resources.map((r: { type: string }) => r.type);
+    expect(types.filter((t: string) => t === "kubefed:index:UnreachableMemberRelease")).toHaveLength(1);
 
     // The resource hooks of orphanWorkloadsOnUnjoin run in the plugin's process too.
     await configureMembers(pythonStack, [members[0]], { orphanWorkloadsOnUnjoin: "true" });

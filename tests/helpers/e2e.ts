@@ -291,10 +291,10 @@ export function kubeFedClusterReady(name: string): boolean {
     return (cluster.status?.conditions ?? []).some((c: any) => c.type === "Ready" && c.status === "True");
 }
 
-/** Which credentials of the joined members appear in plaintext in a stack's state files. */
+/** Which credentials of the host (hostKubeconfig's) and of the joined members appear in plaintext in a stack's state files. */
 export function plaintextCredentialsIn(stackName: string, members: ClusterName[]): string[] {
     const state = stateFilesOf(stackName);
-    const credentials: Record<string, string> = {};
+    const credentials: Record<string, string> = { "host admin token": kubeconfigOf("host").match(/token: (\S+)/)![1] };
     for (const m of members) {
         const token = kubectlJSON(m, ["get", "secret", `${m}-host`, "-n", environment().kubefedNamespace]).data.token;
         credentials[`${m} service-account token (base64)`] = token;
