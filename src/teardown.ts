@@ -65,27 +65,29 @@ async function unreachableReason(host: KubeApi, cluster: KubeFedClusterObject, m
 }
 
 /**
- * Deletes the KubeFedCluster of each member of the federation (its label) that KubeFed cannot
- * reach: reported not Ready, or not answering here with the federation's own credentials (from the
- * kubeconfig Secret) and then reported not Ready within `waitSeconds`. Warns once per member with
- * what stays in it; returns the members released, sorted.
+ * Deletes the KubeFedCluster of each member of this federation that KubeFed cannot reach: reported
+ * not Ready, or not answering here with the federation's own credentials and then reported not
+ * Ready within `waitSeconds`. This federation's members are the KubeFedClusters with its label and
+ * an entry in its kubeconfig Secret (stacks that share a host and a federation name each have
+ * their own Secret). Warns once per member with what stays in it; returns the members released.
  */
 export async function releaseUnreachableMembers(host: KubeApi, settings: TeardownSettings, options: TeardownOptions): Promise<string[]> {
-    const clusters = await labelledKubeFedClusters(host, settings.kubefedNamespace, FEDERATION_LABEL, settings.federationName);
     const data = (await secretData(host, settings.configNamespace, settings.kubeconfigSecretName)) ?? {};
-    const memberApi = options.memberApi ?? kubeApi;
-    const clients = new Map<string, KubeApi>();
-    for (const [key, value] of Object.entries(data)) {
+    const entries = new Map(Object.entries(data).flatMap(([key, value]) => {
         const member = memberOfKubeconfigKey(key);
+        return member === undefined ? [] : [[member, value] as const];
+    }));
+    const labelled = await labelledKubeFedClusters(host, settings.kubefedNamespace, FEDERATION_LABEL, settings.federationName);
+    const clusters = labelled.filter((c) => entries.has(c.metadata.name));
+    const memberApi = options.memberApi ?? kubeApi;
+    const clientOf = (name: string): KubeApi | undefined => {
         try {
-            if (member !== undefined) {
-                clients.set(member, memberApi(readMemberKubeconfig(fromBase64(value))));
-            }
+            return memberApi(readMemberKubeconfig(fromBase64(entries.get(name)!)));
         } catch {
-            // an entry this client cannot use (a proxy): KubeFed's verdict only
+            return undefined; // an entry this client cannot use (a proxy): KubeFed's verdict only
         }
-    }
-    const reasons = await Promise.all(clusters.map((c) => unreachableReason(host, c, clients.get(c.metadata.name), settings, options)));
+    };
+    const reasons = await Promise.all(clusters.map((c) => unreachableReason(host, c, clientOf(c.metadata.name), settings, options)));
     const released: string[] = [];
     for (const [i, cluster] of clusters.entries()) {
         const reason = reasons[i];

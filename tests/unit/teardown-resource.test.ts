@@ -2,6 +2,7 @@
 // when deleted, against the host its state names.
 import { KubefedProvider } from "../../src/provider";
 import { renderMemberKubeconfig } from "../../src/kubeconfig";
+import { base64 } from "../../src/objects";
 import { FEDERATION_LABEL } from "../../src/workloads";
 import { simulatedHost, startApiServer, TEST_APISERVER_CA, TestApiServer } from "../helpers/apiserver";
 import { wireSecret } from "../helpers/mocks";
@@ -38,7 +39,9 @@ test("delete releases the members KubeFed cannot reach, on the host of its state
         ],
         [],
     );
-    server = await startApiServer((req) => (req.path.endsWith("/secrets/kubefed-kubeconfig") ? { status: 200, body: { data: {} } } : host.handle(req)));
+    // Only member2 has an entry in this federation's kubeconfig Secret: member1 is another stack's.
+    const entry = base64(renderMemberKubeconfig({ clusterName: "member2", userName: "member2-host", server: "https://127.0.0.1:1", token: "t2" }));
+    server = await startApiServer((req) => (req.path.endsWith("/secrets/kubefed-kubeconfig") ? { status: 200, body: { data: { "kubeconfig-member2": entry } } } : host.handle(req)));
     const stderr = jest.spyOn(console, "error").mockImplementation(() => undefined);
     try {
         await new KubefedProvider().delete("id", URN, inputs(server.url));

@@ -98,14 +98,26 @@ test("a member that does not answer here while KubeFed keeps it Ready for the wh
     expect(messages.info[1]).toBe('member "member2": KubeFed still reports it Ready after 0.5 s; it is left to KubeFed');
 });
 
-test("a KubeFedCluster KubeFed has not reported on, of a member that answers, is left; without the kubeconfig Secret only KubeFed's verdict counts", async () => {
+test("a KubeFedCluster KubeFed has not reported on, of a member that answers, is left", async () => {
     const fresh = { metadata: { name: "member1", labels: { [FEDERATION_LABEL]: "federation" } }, spec: { secretRef: { name: "member1-host-token" } } };
     const { server, released } = await run([fresh], { member1: await liveMember() });
     expect(await released).toEqual([]);
     expect(deletes(server)).toEqual([]);
+});
 
-    const noSecret = await run([cluster("member1", ready("True")), cluster("member2", ready("False"))], {}, {}, (req) => (req.path === KUBECONFIG_SECRET ? status(404, "secrets not found") : undefined));
-    expect(await noSecret.released).toEqual(["member2"]);
+test("only this federation's members: with its label and an entry in its kubeconfig Secret (another stack on the same host keeps its own)", async () => {
+    const otherStacks = await run([cluster("member2", ready("False")), cluster("member3", ready("False"))], { member2: DEAD });
+    expect(await otherStacks.released).toEqual(["member2"]);
+    expect(otherStacks.host.clusters.map((c) => c.metadata.name)).toEqual(["member3"]);
+    // An entry this client cannot use (a proxy) still counts: KubeFed's verdict alone decides.
+    const proxied = { member2: DEAD };
+    const viaProxy = await run([cluster("member2", ready("False"))], proxied, {}, (req) =>
+        req.path === KUBECONFIG_SECRET ? { status: 200, body: { data: { "kubeconfig-member2": base64(renderMemberKubeconfig({ clusterName: "member2", userName: "u", server: DEAD, token: "t", proxyURL: "http://proxy:3128" })) } } } : undefined,
+    );
+    expect(await viaProxy.released).toEqual(["member2"]);
+    // No kubeconfig Secret: no member of this federation is known, nothing is released.
+    const noSecret = await run([cluster("member2", ready("False"))], {}, {}, (req) => (req.path === KUBECONFIG_SECRET ? status(404, "secrets not found") : undefined));
+    expect(await noSecret.released).toEqual([]);
 });
 
 test("a KubeFedCluster that cannot be deleted: one error that names the member and why it is released", async () => {
