@@ -7,6 +7,7 @@ import * as provider from "@pulumi/pulumi/provider";
 import { isRpcSecret, unwrapRpcSecret } from "@pulumi/pulumi/runtime";
 import { KubefedFederationArgs } from "./args";
 import { KubefedFederation, KUBEFED_FEDERATION_TYPE, valueOf } from "./component";
+import { engineAddress, engineLog } from "./engine-log";
 import { packageVersion, schemaText } from "./package-files";
 import { UNREACHABLE_MEMBER_RELEASE_TYPE, unreachableMemberReleaseProvider } from "./teardown-resource";
 
@@ -101,21 +102,24 @@ function typeOf(urn: string): string {
     return urn.split("::")[2].split("$").pop()!;
 }
 
-/** The provider of the custom resource `urn` names; an error for any other type. */
-function customResource(urn: string) {
-    if (typeOf(urn) !== UNREACHABLE_MEMBER_RELEASE_TYPE) {
-        throw new Error(`unknown resource type ${typeOf(urn)}`);
-    }
-    return unreachableMemberReleaseProvider;
-}
-
 export class KubefedProvider implements provider.Provider {
     readonly version: string;
     readonly schema: string;
+    private readonly release: ReturnType<typeof unreachableMemberReleaseProvider>;
 
-    constructor() {
+    /** `args`: the plugin's arguments, where the engine's address is (none in tests: logs go to stderr). */
+    constructor(args: string[] = []) {
         this.version = packageVersion();
         this.schema = schemaText();
+        this.release = unreachableMemberReleaseProvider(engineLog(engineAddress(args)));
+    }
+
+    /** The provider of the custom resource `urn` names; an error for any other type. */
+    private customResource(urn: string) {
+        if (typeOf(urn) !== UNREACHABLE_MEMBER_RELEASE_TYPE) {
+            throw new Error(`unknown resource type ${typeOf(urn)}`);
+        }
+        return this.release;
     }
 
     async construct(name: string, type: string, inputs: pulumi.Inputs, options: pulumi.ComponentResourceOptions): Promise<provider.ConstructResult> {
@@ -126,14 +130,14 @@ export class KubefedProvider implements provider.Provider {
         return { urn: federation.urn, state: { clusterNames: federation.clusterNames, clusters: federation.clusters } };
     }
 
-    check = async (urn: string, olds: any, news: any) => customResource(urn).check(urn, olds, news);
-    diff = async (id: string, urn: string, olds: any, news: any) => customResource(urn).diff(id, urn, olds, news);
-    create = async (urn: string, inputs: any) => customResource(urn).create(urn, inputs);
-    read = async (id: string, urn: string, props?: any) => customResource(urn).read(id, urn, props);
-    update = async (id: string, urn: string, olds: any, news: any) => customResource(urn).update(id, urn, olds, news);
-    delete = async (id: string, urn: string, props: any) => customResource(urn).delete(id, urn, props);
+    check = async (urn: string, olds: any, news: any) => this.customResource(urn).check(urn, olds, news);
+    diff = async (id: string, urn: string, olds: any, news: any) => this.customResource(urn).diff(id, urn, olds, news);
+    create = async (urn: string, inputs: any) => this.customResource(urn).create(urn, inputs);
+    read = async (id: string, urn: string, props?: any) => this.customResource(urn).read(id, urn, props);
+    update = async (id: string, urn: string, olds: any, news: any) => this.customResource(urn).update(id, urn, olds, news);
+    delete = async (id: string, urn: string, props: any) => this.customResource(urn).delete(id, urn, props);
 }
 
 if (require.main === module) {
-    provider.main(new KubefedProvider(), process.argv.slice(2));
+    provider.main(new KubefedProvider(process.argv.slice(2)), process.argv.slice(2));
 }

@@ -6,6 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as provider from "@pulumi/pulumi/provider";
 import { unwrapRpcSecret } from "@pulumi/pulumi/runtime";
+import { EngineLog } from "./engine-log";
 import { kubeApi } from "./kubeapi";
 import { readClientAccess } from "./kubeconfig";
 import { packageVersion, pluginDownloadURL } from "./package-files";
@@ -36,8 +37,8 @@ function missing(inputs: Record<string, unknown>): string[] {
     return ["hostKubeconfig", ...SETTINGS].filter((key) => inputs[key] === undefined || unwrapRpcSecret(inputs[key]) === "");
 }
 
-/** The plugin's side of the resource. Inputs arrive with secrets wrapped; they are kept so. */
-export const unreachableMemberReleaseProvider: Required<Pick<provider.Provider, "check" | "diff" | "create" | "read" | "update" | "delete">> = {
+/** The plugin's side of the resource, logging to `log`. Inputs arrive with secrets wrapped; they are kept so. */
+export const unreachableMemberReleaseProvider = (log: EngineLog): Required<Pick<provider.Provider, "check" | "diff" | "create" | "read" | "update" | "delete">> => ({
     async check(_urn, _olds, news) {
         return { inputs: news, failures: missing(news).map((property) => ({ property, reason: `${property} is required` })) };
     },
@@ -54,15 +55,14 @@ export const unreachableMemberReleaseProvider: Required<Pick<provider.Provider, 
     async update(_id, _urn, _olds, news) {
         return { outs: news };
     },
-    async delete(_id, _urn, props) {
+    async delete(_id, urn, props) {
         const settings = Object.fromEntries(SETTINGS.map((key) => [key, unwrapRpcSecret(props[key])])) as unknown as TeardownSettings;
         const host = kubeApi(readClientAccess(unwrapRpcSecret(props.hostKubeconfig)));
-        // The engine shows what a plugin writes to stderr.
         await releaseUnreachableMembers(host, settings, {
             waitSeconds: WAIT_FOR_KUBEFED_SECONDS,
             pollSeconds: 2,
-            info: (message) => console.error(message),
-            warn: (message) => console.error(`warning: ${message}`),
+            info: (message) => log.info(message, urn),
+            warn: (message) => log.warn(message, urn),
         });
     },
-};
+});

@@ -13,7 +13,7 @@ import { memberOfKubeconfigKey } from "./federation";
 import { deleteKubeFedCluster, describeConditions, KubeFedClusterObject, kubeFedClusterConditions, labelledKubeFedClusters, secretData } from "./host";
 import { JoinSettings } from "./join";
 import { kubeApi, KubeApi } from "./kubeapi";
-import { ClientAccess, readMemberKubeconfig } from "./kubeconfig";
+import { readMemberKubeconfig } from "./kubeconfig";
 import { fromBase64 } from "./objects";
 import { FEDERATION_LABEL } from "./workloads";
 
@@ -28,10 +28,8 @@ export interface TeardownOptions {
     /** How long a member that does not answer here is given for KubeFed to see it not Ready. */
     waitSeconds: number;
     pollSeconds: number;
-    info(message: string): void;
-    warn(message: string): void;
-    /** The client of a member (tests replace it). */
-    memberApi?: (access: ClientAccess) => KubeApi;
+    info(message: string): void | Promise<void>;
+    warn(message: string): void | Promise<void>;
 }
 
 const sleep = (seconds: number) => new Promise((resolve) => setTimeout(resolve, seconds * 1000));
@@ -48,7 +46,7 @@ async function unreachableReason(host: KubeApi, cluster: KubeFedClusterObject, m
         return undefined;
     }
     // Down since moments ago: KubeFed still says Ready, and would try the member, fail, then refuse.
-    options.info(`member "${name}" does not answer (${reason}); waiting up to ${options.waitSeconds} s for KubeFed to see it not Ready`);
+    await options.info(`member "${name}" does not answer (${reason}); waiting up to ${options.waitSeconds} s for KubeFed to see it not Ready`);
     const deadline = Date.now() + options.waitSeconds * 1000;
     while (Date.now() < deadline) {
         await sleep(options.pollSeconds);
@@ -60,7 +58,7 @@ async function unreachableReason(host: KubeApi, cluster: KubeFedClusterObject, m
             return `${reason}; ${describeConditions(now)}`;
         }
     }
-    options.info(`member "${name}": KubeFed still reports it Ready after ${options.waitSeconds} s; it is left to KubeFed`);
+    await options.info(`member "${name}": KubeFed still reports it Ready after ${options.waitSeconds} s; it is left to KubeFed`);
     return undefined;
 }
 
@@ -79,10 +77,9 @@ export async function releaseUnreachableMembers(host: KubeApi, settings: Teardow
     }));
     const labelled = await labelledKubeFedClusters(host, settings.kubefedNamespace, FEDERATION_LABEL, settings.federationName);
     const clusters = labelled.filter((c) => entries.has(c.metadata.name));
-    const memberApi = options.memberApi ?? kubeApi;
     const clientOf = (name: string): KubeApi | undefined => {
         try {
-            return memberApi(readMemberKubeconfig(fromBase64(entries.get(name)!)));
+            return kubeApi(readMemberKubeconfig(fromBase64(entries.get(name)!)));
         } catch {
             return undefined; // an entry this client cannot use (a proxy): KubeFed's verdict only
         }
@@ -100,7 +97,7 @@ export async function releaseUnreachableMembers(host: KubeApi, settings: Teardow
         } catch (e) {
             throw new Error(`member "${name}" cannot be reached (${reason}), and its KubeFedCluster could not be deleted so that KubeFed lets the federated objects go: ${(e as Error).message}`);
         }
-        options.warn(unreachableAtDestroyWarning(name, settings, reason));
+        await options.warn(unreachableAtDestroyWarning(name, settings, reason));
         released.push(name);
     }
     return released.sort();

@@ -51,8 +51,8 @@ async function run(clusters: SimulatedKubeFedCluster[], memberServers: { [member
     const released = releaseUnreachableMembers(kubeApi({ server: server.url, caPem: TEST_APISERVER_CA, token: "admin" }), SETTINGS, {
         waitSeconds: 5,
         pollSeconds: 0.05,
-        info: (m) => messages.info.push(m),
-        warn: (m) => messages.warn.push(m),
+        info: (m) => void messages.info.push(m),
+        warn: (m) => void messages.warn.push(m),
         ...options,
     });
     return { host, server, messages, released };
