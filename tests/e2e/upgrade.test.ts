@@ -81,8 +81,13 @@ test("a stack of 0.1.0 is upgraded by one up: no replace, no delete, the same ob
     for (const steps of [preview.steps, up.steps]) {
         const destructive = steps.filter((s) => !["update", "create"].includes(s.op));
         expect(formatSteps(destructive)).toEqual([]);
-        // What is new: the inactive preference only.
-        expect(formatSteps(steps.filter((s) => s.op === "create"))).toEqual(["create kubernetes:scheduling.kubefed.io/v1alpha1:ReplicaSchedulingPreference federation/workloads/upgrade/web"]);
+        // What is new: the inactive preference, and (the example passes hostKubeconfig) the
+        // release a destroy with a member down runs first, with the kubefed plugin as its provider.
+        expect(formatSteps(steps.filter((s) => s.op === "create"))).toEqual([
+            "create kubefed:index:UnreachableMemberRelease federation/unreachable-member-release",
+            "create kubernetes:scheduling.kubefed.io/v1alpha1:ReplicaSchedulingPreference federation/workloads/upgrade/web",
+            "create pulumi:providers:kubefed default_0_2_0_github_/api.github.com/kubefed-iac",
+        ]);
     }
     expect(uids()).toEqual(before);
     expect(await pendingChanges(stack)).toEqual([]);
