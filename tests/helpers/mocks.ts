@@ -57,6 +57,16 @@ export function member(name: string, extra: Partial<MemberClusterArgs> = {}): Me
     return { name, kubeconfig: fixtureKubeconfig(name), ...extra };
 }
 
+/** The settings of a federation with every default, as the UnreachableMemberRelease keeps them. */
+export const DEFAULT_TEARDOWN_SETTINGS = {
+    federationName: "federation",
+    hostClusterName: "host",
+    kubefedNamespace: "kube-federation-system",
+    scope: "Cluster" as const,
+    configNamespace: "kube-system",
+    kubeconfigSecretName: "kubefed-kubeconfig",
+};
+
 /** A federated Deployment of nginx-like pods labelled app=<name>. */
 export function workload(name: string, namespace: string, extra: Partial<FederatedDeploymentArgs> = {}): FederatedDeploymentArgs {
     return {

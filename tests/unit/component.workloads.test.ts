@@ -2,7 +2,7 @@
 import { KubefedFederationArgs } from "../../src";
 import { renderMemberKubeconfig } from "../../src/kubeconfig";
 import { simulatedHost, simulatedMember, startApiServer, TEST_APISERVER_CA, TestApiServer } from "../helpers/apiserver";
-import { b64, byKind, callHook, changes, crdValidator, find, FederationRun, member, runFederation, wireSecret, workload } from "../helpers/mocks";
+import { b64, byKind, callHook, changes, crdValidator, DEFAULT_TEARDOWN_SETTINGS, find, FederationRun, member, runFederation, wireSecret, workload } from "../helpers/mocks";
 
 const FD = "kubernetes:types.kubefed.io/v1beta1:FederatedDeployment";
 const FNS = "kubernetes:types.kubefed.io/v1beta1:FederatedNamespace";
@@ -213,15 +213,7 @@ test("with hostKubeconfig, the UnreachableMemberRelease depends on every federat
     const federated = [...byKind(run, FD), ...byKind(run, FNS), ...byKind(run, "kubernetes:core.kubefed.io/v1beta1:KubeFedCluster")].map((r) => r.urn);
     expect(federated).toHaveLength(4);
     expect(release.dependencies).toEqual(expect.arrayContaining(federated));
-    expect(release.inputs).toEqual({
-        hostKubeconfig,
-        federationName: "federation",
-        hostClusterName: "host",
-        kubefedNamespace: "kube-federation-system",
-        scope: "Cluster",
-        configNamespace: "kube-system",
-        kubeconfigSecretName: "kubefed-kubeconfig",
-    });
+    expect(release.inputs).toEqual({ hostKubeconfig, ...DEFAULT_TEARDOWN_SETTINGS });
     expect(release.secretPaths).toEqual(["hostKubeconfig"]);
     expect(release.additionalSecretOutputs).toEqual(["hostKubeconfig"]);
     const pkg = require("../../package.json");

@@ -5,10 +5,10 @@ import { renderMemberKubeconfig } from "../../src/kubeconfig";
 import { base64 } from "../../src/objects";
 import { FEDERATION_LABEL } from "../../src/workloads";
 import { simulatedHost, startApiServer, TEST_APISERVER_CA, TestApiServer } from "../helpers/apiserver";
-import { wireSecret } from "../helpers/mocks";
+import { DEFAULT_TEARDOWN_SETTINGS, wireSecret } from "../helpers/mocks";
 
 const URN = "urn:pulumi:dev::fed::kubefed:index:KubefedFederation$kubefed:index:UnreachableMemberRelease::fed/unreachable-member-release";
-const settings = { federationName: "federation", hostClusterName: "host", kubefedNamespace: "kube-federation-system", scope: "Cluster", configNamespace: "kube-system", kubeconfigSecretName: "kubefed-kubeconfig" };
+const settings = DEFAULT_TEARDOWN_SETTINGS;
 const inputs = (server: string) => ({ hostKubeconfig: wireSecret(renderMemberKubeconfig({ clusterName: "host", userName: "admin", server, token: "t", caPem: TEST_APISERVER_CA })), ...settings });
 
 let server: TestApiServer | undefined;

@@ -5,16 +5,10 @@ import { kubeApi } from "../../src/kubeapi";
 import { renderMemberKubeconfig } from "../../src/kubeconfig";
 import { releaseUnreachableMembers, TeardownOptions, TeardownSettings } from "../../src/teardown";
 import { FEDERATION_LABEL } from "../../src/workloads";
+import { DEFAULT_TEARDOWN_SETTINGS } from "../helpers/mocks";
 import { ApiRequest, simulatedHost, SimulatedKubeFedCluster, startApiServer, status, TEST_APISERVER_CA, TestApiServer } from "../helpers/apiserver";
 
-const SETTINGS: TeardownSettings = {
-    federationName: "federation",
-    hostClusterName: "host",
-    kubefedNamespace: "kube-federation-system",
-    scope: "Cluster",
-    configNamespace: "kube-system",
-    kubeconfigSecretName: "kubefed-kubeconfig",
-};
+const SETTINGS: TeardownSettings = DEFAULT_TEARDOWN_SETTINGS;
 const KUBECONFIG_SECRET = "/api/v1/namespaces/kube-system/secrets/kubefed-kubeconfig";
 
 let servers: TestApiServer[] = [];
