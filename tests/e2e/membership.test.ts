@@ -153,12 +153,14 @@ test("pulumi destroy right after member2's kube-apiserver is killed, with a Depl
     let output = "";
     const started = Date.now();
     try {
-        // KubeFed still says Ready for a few health checks; the release waits for its verdict.
+        // KubeFed may still say Ready for a few health checks; the release then waits for its verdict.
         const result = await stack.destroy({ onOutput: (o) => (output += o) });
         expect(result.summary.result).toBe("succeeded");
         expect((Date.now() - started) / 1000).toBeLessThan(240);
-        expect(output).toContain('member "member2" does not answer');
-        expect(output).toMatch(/member "member2" leaves the federation while unreachable \(.*\)\. The host no longer knows it; left in the member, no longer managed: ServiceAccount kube-federation-system\/member2-host/);
+        // Released on KubeFed's verdict: seen by the release itself after it waited (`does not answer
+        // ...; waiting`), or already there when the destroy began (on a slow machine).
+        expect(output).toMatch(/member "member2" leaves the federation while unreachable \((https:\/\/\S+: connect ECONNREFUSED \S+; )?KubeFed says (Ready=False|Offline=True)/);
+        expect(output).toMatch(/The host no longer knows it; left in the member, no longer managed: ServiceAccount kube-federation-system\/member2-host/);
         expect(output).toContain("the federation's Deployments and their namespaces");
         expect(output).not.toMatch(/member "member1" (does not answer|leaves)/);
         expect(kubeFedClusterNames()).toEqual([]);
