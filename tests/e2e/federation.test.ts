@@ -12,6 +12,7 @@ import {
     fromBase64,
     joinFootprint,
     kubeFedClusterReady,
+    adminTokenOf,
     kubeconfigOf,
     kubectl,
     kubectlJSON,
@@ -128,13 +129,13 @@ test("the state holds no token or kubeconfig in plaintext", async () => {
     // The backend's own files: the Automation API's exportStack() decrypts secrets.
     const state = stateFilesOf(stackName);
     // hostKubeconfig is in the state twice: the host provider's input, and the UnreachableMemberRelease's.
-    const credentials: Record<string, string> = { "host kubeconfig": kubeconfigOf("host"), "host admin token": kubeconfigOf("host").match(/token: (\S+)/)![1] };
+    const credentials: Record<string, string> = { "host kubeconfig": kubeconfigOf("host"), "host admin token": adminTokenOf("host") };
     for (const m of ["member1", "member2"] as const) {
         const token = kubectlJSON(m, ["get", "secret", `${m}-host`, "-n", NS]).data.token;
         credentials[`${m} service-account token (base64)`] = token;
         credentials[`${m} service-account token`] = fromBase64(token);
         credentials[`${m} kubeconfig`] = kubeconfigOf(m);
-        credentials[`${m} admin token`] = kubeconfigOf(m).match(/token: (\S+)/)![1];
+        credentials[`${m} admin token`] = adminTokenOf(m);
     }
     for (const [key, data] of Object.entries<string>(kubectlJSON("host", ["get", "secret", "kubefed-kubeconfig", "-n", "kube-system"]).data)) {
         credentials[`${key} (base64)`] = data;

@@ -52,6 +52,11 @@ export function kubeconfigOf(cluster: ClusterName): string {
     return fs.readFileSync(environment().clusters[cluster].kubeconfig, "utf8");
 }
 
+/** The admin token of a cluster's kubeconfig (what the program is given, never to be in plaintext in state). */
+export function adminTokenOf(cluster: ClusterName): string {
+    return kubeconfigOf(cluster).match(/token: (\S+)/)![1];
+}
+
 export function fromBase64(data: string): string {
     return Buffer.from(data, "base64").toString("utf8");
 }
@@ -294,12 +299,12 @@ export function kubeFedClusterReady(name: string): boolean {
 /** Which credentials of the host (hostKubeconfig's) and of the joined members appear in plaintext in a stack's state files. */
 export function plaintextCredentialsIn(stackName: string, members: ClusterName[]): string[] {
     const state = stateFilesOf(stackName);
-    const credentials: Record<string, string> = { "host admin token": kubeconfigOf("host").match(/token: (\S+)/)![1] };
+    const credentials: Record<string, string> = { "host admin token": adminTokenOf("host") };
     for (const m of members) {
         const token = kubectlJSON(m, ["get", "secret", `${m}-host`, "-n", environment().kubefedNamespace]).data.token;
         credentials[`${m} service-account token (base64)`] = token;
         credentials[`${m} service-account token`] = fromBase64(token);
-        credentials[`${m} admin token`] = kubeconfigOf(m).match(/token: (\S+)/)![1];
+        credentials[`${m} admin token`] = adminTokenOf(m);
     }
     return Object.entries(credentials)
         .filter(([, value]) => state.includes(value))
