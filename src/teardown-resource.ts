@@ -18,6 +18,8 @@ export const UNREACHABLE_MEMBER_RELEASE_TYPE = "kubefed:index:UnreachableMemberR
 export const WAIT_FOR_KUBEFED_SECONDS = 120;
 
 const SETTINGS: (keyof TeardownSettings)[] = ["federationName", "hostClusterName", "kubefedNamespace", "scope", "configNamespace", "kubeconfigSecretName"];
+/** Every input: the kubeconfig and the settings. */
+const INPUTS = ["hostKubeconfig", ...SETTINGS];
 
 export class UnreachableMemberRelease extends pulumi.CustomResource {
     constructor(name: string, args: { hostKubeconfig: pulumi.Input<string>; settings: TeardownSettings }, opts: pulumi.CustomResourceOptions) {
@@ -34,7 +36,7 @@ export class UnreachableMemberRelease extends pulumi.CustomResource {
 
 /** The inputs a check refuses: each setting a non-empty string, the kubeconfig present. */
 function missing(inputs: Record<string, unknown>): string[] {
-    return ["hostKubeconfig", ...SETTINGS].filter((key) => inputs[key] === undefined || unwrapRpcSecret(inputs[key]) === "");
+    return INPUTS.filter((key) => inputs[key] === undefined || unwrapRpcSecret(inputs[key]) === "");
 }
 
 /** The plugin's side of the resource, logging to `log`. Inputs arrive with secrets wrapped; they are kept so. */
@@ -43,8 +45,7 @@ export const unreachableMemberReleaseProvider = (log: EngineLog): Required<Pick<
         return { inputs: news, failures: missing(news).map((property) => ({ property, reason: `${property} is required` })) };
     },
     async diff(_id, _urn, olds, news) {
-        const changed = ["hostKubeconfig", ...SETTINGS].filter((key) => JSON.stringify(unwrapRpcSecret(olds[key])) !== JSON.stringify(unwrapRpcSecret(news[key])));
-        return { changes: changed.length > 0 };
+        return { changes: INPUTS.some((key) => JSON.stringify(unwrapRpcSecret(olds[key])) !== JSON.stringify(unwrapRpcSecret(news[key]))) };
     },
     async create(_urn, inputs) {
         return { id: `${unwrapRpcSecret(inputs.kubefedNamespace)}/${unwrapRpcSecret(inputs.federationName)}`, outs: inputs };
