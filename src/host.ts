@@ -10,7 +10,7 @@
 //   points it at its own Secret, and deleted after. Recorded on the object itself, so an update
 //   that fails in between leaves the name where the next update finds it.
 import { KubeFedClusterCondition, KubeFedClusterStatus } from "./describe";
-import { KubeApi, isNotFound } from "./kubeapi";
+import { KubeApi, unlessNotFound } from "./kubeapi";
 
 /** On a KubeFedCluster: the host token Secret it referenced before the component took it over. */
 export const REPLACED_SECRET_ANNOTATION = "kubefed-iac.io/replaced-token-secret";
@@ -26,15 +26,8 @@ const kubeFedClusterPath = (namespace: string, name: string) => `${kubeFedCluste
 const secretPath = (namespace: string, name: string) => `/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets/${encodeURIComponent(name)}`;
 
 /** The KubeFedCluster, or undefined when there is none. */
-async function getKubeFedCluster(api: KubeApi, namespace: string, name: string): Promise<KubeFedClusterObject | undefined> {
-    try {
-        return await api.request<KubeFedClusterObject>("GET", kubeFedClusterPath(namespace, name));
-    } catch (e) {
-        if (isNotFound(e)) {
-            return undefined;
-        }
-        throw e;
-    }
+function getKubeFedCluster(api: KubeApi, namespace: string, name: string): Promise<KubeFedClusterObject | undefined> {
+    return unlessNotFound(api.request<KubeFedClusterObject>("GET", kubeFedClusterPath(namespace, name)), undefined);
 }
 
 /** The KubeFedClusters that carry `label=value` (a federation's: see FEDERATION_LABEL). */
@@ -44,28 +37,13 @@ export async function labelledKubeFedClusters(api: KubeApi, namespace: string, l
 }
 
 /** Deletes a KubeFedCluster (KubeFed then forgets the member); false when there was none. */
-export async function deleteKubeFedCluster(api: KubeApi, namespace: string, name: string): Promise<boolean> {
-    try {
-        await api.request("DELETE", kubeFedClusterPath(namespace, name));
-        return true;
-    } catch (e) {
-        if (isNotFound(e)) {
-            return false;
-        }
-        throw e;
-    }
+export function deleteKubeFedCluster(api: KubeApi, namespace: string, name: string): Promise<boolean> {
+    return unlessNotFound(api.request("DELETE", kubeFedClusterPath(namespace, name)).then(() => true), false);
 }
 
 /** A Secret's data (base64 values), or undefined when there is no such Secret. */
-export async function secretData(api: KubeApi, namespace: string, name: string): Promise<{ [key: string]: string } | undefined> {
-    try {
-        return (await api.request<{ data?: { [key: string]: string } }>("GET", secretPath(namespace, name))).data ?? {};
-    } catch (e) {
-        if (isNotFound(e)) {
-            return undefined;
-        }
-        throw e;
-    }
+export function secretData(api: KubeApi, namespace: string, name: string): Promise<{ [key: string]: string } | undefined> {
+    return unlessNotFound(api.request<{ data?: { [key: string]: string } }>("GET", secretPath(namespace, name)).then((secret) => secret.data ?? {}), undefined);
 }
 
 /** KubeFed's verdict in words: each condition, `Ready=False (ClusterNotReachable): cluster is not reachable: ...`. */
@@ -114,19 +92,10 @@ export async function deleteReplacedSecret(api: KubeApi, namespace: string, name
     }
     const all = await api.request<{ items: KubeFedClusterObject[] }>("GET", kubeFedClustersPath(namespace));
     const stillUsed = all.items.some((c) => c.spec?.secretRef?.name === replaced);
-    let deleted: string | undefined;
-    if (!stillUsed) {
-        try {
-            await api.request("DELETE", secretPath(namespace, replaced));
-            deleted = replaced;
-        } catch (e) {
-            if (!isNotFound(e)) {
-                throw e;
-            }
-        }
-    }
+    // Already gone (a 404): nothing deleted, the record is removed all the same.
+    const deleted = !stillUsed && (await unlessNotFound(api.request("DELETE", secretPath(namespace, replaced)).then(() => true), false));
     await api.request("PATCH", kubeFedClusterPath(namespace, name), { metadata: { annotations: { [REPLACED_SECRET_ANNOTATION]: null } } });
-    return deleted;
+    return deleted ? replaced : undefined;
 }
 
 /** On a departing member's KubeFedCluster: its workloads were released (orphanWorkloadsOnUnjoin). */

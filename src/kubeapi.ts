@@ -32,6 +32,18 @@ export function isNotFound(e: unknown): boolean {
     return e instanceof KubeApiError && e.statusCode === 404;
 }
 
+/** What `request` resolves with, or `fallback` when the API server answers 404 (any other failure stays one). */
+export async function unlessNotFound<T, F>(request: Promise<T>, fallback: F): Promise<T | F> {
+    try {
+        return await request;
+    } catch (e) {
+        if (isNotFound(e)) {
+            return fallback;
+        }
+        throw e;
+    }
+}
+
 /** A client that reaches `access.server` as its token or client certificate says, trusting its CA (or nothing, when TLS validation is off). */
 export function kubeApi(access: ClientAccess): KubeApi {
     if (access.proxyURL) {
