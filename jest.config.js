@@ -1,11 +1,23 @@
 // Two suites: `unit` (mocked Pulumi runtime, seconds) and `e2e` (real Pulumi CLI against the
 // local control planes that e2e/env.sh starts; minutes). Type checking is `npm run typecheck`'s job,
 // so ts-jest only transpiles.
-const tsJest = { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }] };
-module.exports = {
-  projects: [
-    // `roots`: jest looks only at tests/, never at .e2e/ (etcd's *.snap files are not jest snapshots).
-    { displayName: "unit", roots: ["<rootDir>/tests"], testEnvironment: "node", transform: tsJest, testMatch: ["<rootDir>/tests/unit/**/*.test.ts"] },
-    { displayName: "e2e", roots: ["<rootDir>/tests"], testEnvironment: "node", transform: tsJest, testMatch: ["<rootDir>/tests/e2e/**/*.test.ts"] },
-  ],
+//
+// @kubernetes/client-node 1.x and the packages it imports are ES modules. Node 20.19+ loads them
+// with require() as they are; Jest's own module loader cannot, so the unit and e2e suites turn
+// just those packages into CommonJS with Babel (nothing else under node_modules is transformed).
+const ESM_PACKAGES = ["@kubernetes/client-node", "openid-client", "oauth4webapi", "jose", "jsonpath-plus", "@jsep-plugin", "jsep", "rfc4648"];
+const transform = {
+  "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json" }],
+  "^.+\\.js$": ["babel-jest", { babelrc: false, configFile: false, plugins: ["@babel/plugin-transform-modules-commonjs"] }],
 };
+const transformIgnorePatterns = [`/node_modules/(?!(${ESM_PACKAGES.join("|")})/)`];
+const project = (name) => ({
+  displayName: name,
+  // `roots`: jest looks only at tests/, never at .e2e/ (etcd's *.snap files are not jest snapshots).
+  roots: ["<rootDir>/tests"],
+  testEnvironment: "node",
+  transform,
+  transformIgnorePatterns,
+  testMatch: [`<rootDir>/tests/${name}/**/*.test.ts`],
+});
+module.exports = { projects: [project("unit"), project("e2e")] };

@@ -1,23 +1,23 @@
 // The Pulumi layer: registers the objects of the pure layer as resources. Every decision about
 // what the objects contain lives in federation.ts, join.ts and rbac.ts.
-import { AsyncResource } from "async_hooks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterDescription, KubefedFederationArgs } from "./args";
-import { unreachableDepartureWarning } from "./departure";
 import { describeMember, isReady, KubeFedClusterStatus } from "./describe";
 import { caBundleBase64, EndpointInputs, MemberEndpoint, resolveMemberEndpoint, resolveMemberEndpoints } from "./endpoint";
-import { federationConfigMap, kubeconfigSecret, kubeconfigSecretData, kubeconfigSecretKey, renderFederationDocument } from "./federation";
+import { federationConfigMap, kubeconfigSecret, kubeconfigSecretData, renderFederationDocument } from "./federation";
 import { hostJoinObjects, kubeFedClusterRevision, memberAccess, memberJoinObjects, readyWaitAnnotations, TOKEN_KEY } from "./join";
-import { deleteReplacedSecret, kubeFedClusterConditions, notReadyMessage, recordReleased, recordReplacedSecret, releasedOrForgotten } from "./host";
-import { kubeApi, KubeApi } from "./kubeapi";
+import { hostKubeApi, KubeApi } from "./kubeapi";
+import { departureReport } from "./hooks/departure-report";
+import { hostHooks } from "./hooks/host-hooks";
+import { hookLog, valueOf } from "./hooks/log";
+import { orphaningHooks } from "./hooks/orphaning";
+import { propagationReport } from "./hooks/propagation-report";
 import { LegacyAliases, MemberPart, names } from "./names";
-import { MemberAccess, readClientAccess, readMemberKubeconfig } from "./kubeconfig";
-import { fromBase64, KubernetesObject } from "./objects";
-import { departingMembers, placedOn, releaseWorkloads } from "./orphan";
+import { hostKubeconfigProblems, MemberAccess } from "./kubeconfig";
+import { KubernetesObject } from "./objects";
 import { memberRBAC } from "./rbac";
 import { UnreachableMemberRelease } from "./teardown-resource";
-import { FederatedStatus, propagationWarning } from "./propagation";
 import { FederationSettings, KubefedValidationError, MemberSpec, validateFederationArgs, WorkloadSpec } from "./validate";
 import { deploymentTemplate, federatedDeployment, federatedNamespace, placedMembers, replicaSchedulingPreference } from "./workloads";
 
@@ -56,15 +56,6 @@ function mapKnown<T, U>(value: Known<T>, f: (t: T) => U): Known<U> {
     return pulumi.Output.isInstance(value) ? value.apply(f) : f(value as T);
 }
 
-/**
- * The value of an input, whether an output or not (the provider's inputs, hook arguments, where
- * secrets arrive as outputs). `promise()` is the SDK's own way to read an output's value, known or
- * not; `apply` would never run for an unknown value.
- */
-export async function valueOf<T>(value: pulumi.Input<T> | undefined): Promise<T | undefined> {
-    return pulumi.Output.isInstance(value) ? (value as unknown as { promise(): Promise<T> }).promise() : (value as T | undefined);
-}
-
 /** Whether a member's endpoint can be resolved now: its kubeconfig, apiEndpoint and caBundle are plain strings. */
 function endpointInputsArePlain(member: MemberSpec): boolean {
     const plain = (value: unknown) => value === undefined || typeof value === "string";
@@ -83,24 +74,11 @@ function endpointInputs(member: MemberSpec, kubeconfig: string, apiEndpoint: str
     };
 }
 
-/**
- * The members the kubeconfig Secret's previous data (a hook's `oldInputs`) holds and `memberNames`
- * lacks, each with a reader of the federation's own credentials for it from that data, which
- * throws on an entry it cannot read.
- */
-async function departures(oldInputs: Record<string, any> | undefined, memberNames: string[]): Promise<{ member: string; access: () => Promise<MemberAccess> }[]> {
-    const data = await valueOf<{ [key: string]: pulumi.Input<string> }>(oldInputs?.data);
-    return departingMembers(data, memberNames).map((member) => ({
-        member,
-        access: async () => readMemberKubeconfig(fromBase64((await valueOf(data![kubeconfigSecretKey(member)]))!)),
-    }));
-}
-
 /** The host's API, as `hostKubeconfig` reaches it, made on first use (by a hook). */
 function hostApi(hostKubeconfig: pulumi.Input<string>): () => Promise<KubeApi> {
     const kubeconfig = pulumi.secret(hostKubeconfig);
     let api: Promise<KubeApi> | undefined;
-    return () => (api ??= valueOf(kubeconfig).then((text) => kubeApi(readClientAccess(text!))));
+    return () => (api ??= valueOf(kubeconfig).then((text) => hostKubeApi(text!)));
 }
 
 /** One joined member, as the federation-wide objects need it. */
@@ -122,6 +100,8 @@ export class KubefedFederation extends pulumi.ComponentResource {
     public readonly clusterNames: pulumi.Output<string[]>;
     /** Per member, what `kubefed describe` shows. Contains no credentials. */
     public readonly clusters: pulumi.Output<{ [name: string]: ClusterDescription }>;
+    /** Resolves once the deploy-time checks pass (see deployTimeChecks). */
+    private readonly gate: pulumi.Output<true>;
 
     constructor(name: string, args: KubefedFederationArgs, opts?: pulumi.ComponentResourceOptions) {
         // Before anything is registered: one error that lists every problem.
@@ -130,10 +110,12 @@ export class KubefedFederation extends pulumi.ComponentResource {
         super(KUBEFED_FEDERATION_TYPE, name, {}, opts);
 
         const aliases = new LegacyAliases(name, { members: members.map((m) => m.name), memberParts: memberParts(settings), workloads });
-        const deployTimeEndpoints = this.deployTimeEndpoints(name, members);
+        const { endpoints: deployTimeEndpoints, gate } = this.deployTimeChecks(name, members, args.hostKubeconfig);
+        this.gate = gate;
+        const log = hookLog(this);
         const host = args.hostKubeconfig === undefined ? undefined : hostApi(args.hostKubeconfig);
-        const hostHooks = host && this.hostHooks(name, host, settings);
-        const joined = members.map((member) => this.joinMember(name, member, settings, aliases, deployTimeEndpoints, hostHooks));
+        const hostHookBinding = host && hostHooks(name, host, settings, log);
+        const joined = members.map((member) => this.joinMember(name, member, settings, aliases, deployTimeEndpoints, hostHookBinding));
 
         const render = (endpoints: MemberEndpoint[]) =>
             renderFederationDocument(
@@ -149,17 +131,18 @@ export class KubefedFederation extends pulumi.ComponentResource {
         const document = endpoints.some((e) => pulumi.Output.isInstance(e)) ? pulumi.all(endpoints).apply(render) : render(endpoints as MemberEndpoint[]);
         this.register(names.config(name), federationConfigMap(settings, document));
 
-        const orphaning = settings.orphanWorkloadsOnUnjoin ? this.orphaningHooks(name, members, settings, host) : undefined;
+        const memberNames = members.map((m) => m.name);
+        const orphaning = settings.orphanWorkloadsOnUnjoin ? orphaningHooks(name, memberNames, settings, host, log) : undefined;
         const kubeconfigs = pulumi.secret(pulumi.all(joined.map((j) => j.access)).apply(kubeconfigSecretData));
         const kubeconfigSecretResource = this.register(names.kubeconfig(name), kubeconfigSecret(settings, kubeconfigs), {
             additionalSecretOutputs: ["data", "stringData"],
             // Its update is where the federation learns who leaves: from the entries it loses.
-            hooks: { beforeUpdate: [...(orphaning ? [orphaning.release] : []), this.departureReport(name, members, settings)] },
+            hooks: { beforeUpdate: [...(orphaning ? [orphaning.release] : []), departureReport(name, memberNames, settings, log)] },
         });
 
         let federated: pulumi.Resource[] = [];
         if (workloads.length > 0) {
-            const report = this.propagationReport(name);
+            const report = propagationReport(name, log);
             federated = this.registerWorkloads(name, workloads, joined, settings, aliases, {
                 // After the Secret: with orphanWorkloadsOnUnjoin, its update releases departing members before any placement changes.
                 dependsOn: [kubeconfigSecretResource],
@@ -170,7 +153,7 @@ export class KubefedFederation extends pulumi.ComponentResource {
             // Depends on every federated object and KubeFedCluster: destroy deletes it first (teardown.ts).
             new UnreachableMemberRelease(names.unreachableMemberRelease(name), { hostKubeconfig: args.hostKubeconfig, settings }, {
                 parent: this,
-                dependsOn: [...federated, ...joined.map((j) => j.kubeFedCluster)],
+                dependsOn: this.gated([...federated, ...joined.map((j) => j.kubeFedCluster)]),
             });
         }
 
@@ -205,13 +188,13 @@ export class KubefedFederation extends pulumi.ComponentResource {
         const endpoint: Known<MemberEndpoint> = endpointInputsArePlain(member)
             ? resolveMemberEndpoint(member.name, endpointInputs(member, member.kubeconfig as string, member.apiEndpoint as string | undefined, member.caBundle as string | undefined))
             : // The endpoint, CA and addresses are not credentials, even when read from a secret kubeconfig.
-              pulumi.unsecret(deployTimeEndpoints.apply((endpoints) => endpoints.get(member.name)!));
+              deployTimeEndpoints.apply((endpoints) => endpoints.get(member.name)!);
 
         const inMember = memberJoinObjects(member, settings);
         // NamespacePatch (server-side apply) creates the namespace when absent and leaves it, and any
         // other owner's fields, alone when present: a host that joins itself keeps its KubeFed namespace.
         const namespaceName = logical("namespace");
-        const namespace = new k8s.core.v1.NamespacePatch(namespaceName.name, { metadata: inMember.namespace.metadata }, { parent: this, provider, aliases: namespaceName.aliases });
+        const namespace = new k8s.core.v1.NamespacePatch(namespaceName.name, { metadata: inMember.namespace.metadata }, { parent: this, provider, aliases: namespaceName.aliases, dependsOn: this.gated([]) });
         const memberOpts = { provider, dependsOn: [namespace] };
         const serviceAccount = this.register(logical("service-account"), inMember.serviceAccount, memberOpts);
         const tokenSecret = this.register(logical("token"), inMember.tokenSecret, {
@@ -284,17 +267,24 @@ export class KubefedFederation extends pulumi.ComponentResource {
     }
 
     /**
-     * The endpoints of the members whose kubeconfig, apiEndpoint or caBundle is only known at
-     * deploy time, checked together: one error that names every member with a problem. The error
-     * is a RunError whose message cannot be changed: every resource input that depends on it
-     * fails with this one error object, which the SDK reports once, as it is (it would otherwise
-     * prefix `error serializing property ...` once per property it passed through).
+     * What only deploy time can check, checked together: the endpoints of the members whose
+     * kubeconfig, apiEndpoint or caBundle is an output, and a `hostKubeconfig` that is one. One
+     * error names every problem. It is a RunError whose message cannot be changed: every resource
+     * that depends on it fails with this one error object, which the SDK reports once, as it is
+     * (it would otherwise prefix `error serializing property ...` once per property it passed
+     * through). `gate` resolves once all is well: every child waits for it (`register`), so
+     * nothing is created before the error.
      */
-    private deployTimeEndpoints(name: string, members: MemberSpec[]): pulumi.Output<Map<string, MemberEndpoint>> {
+    private deployTimeChecks(name: string, members: MemberSpec[], hostKubeconfig: pulumi.Input<string> | undefined): { endpoints: pulumi.Output<Map<string, MemberEndpoint>>; gate: pulumi.Output<true> } {
         const deployTime = members.filter((m) => !endpointInputsArePlain(m));
         const values = deployTime.map((m) => pulumi.all([pulumi.secret(m.kubeconfig), m.apiEndpoint, m.caBundle]));
-        return pulumi.all(values).apply((resolved) => {
+        // A plain hostKubeconfig was checked with the rest of the args.
+        const host = typeof hostKubeconfig === "string" || hostKubeconfig === undefined ? undefined : pulumi.secret(hostKubeconfig);
+        const checked = pulumi.all([pulumi.all(values), host]).apply(([resolved, hostText]) => {
             const { endpoints, problems } = resolveMemberEndpoints(resolved.map(([k, a, c], i) => ({ name: deployTime[i].name, ...endpointInputs(deployTime[i], k, a, c) })));
+            if (hostText !== undefined) {
+                problems.push(...hostKubeconfigProblems(hostText).map((p) => `hostKubeconfig: ${p}`));
+            }
             if (problems.length > 0) {
                 const error = new KubefedValidationError(name, problems);
                 const message = error.message;
@@ -303,6 +293,8 @@ export class KubefedFederation extends pulumi.ComponentResource {
             }
             return endpoints;
         });
+        // Neither is a credential, even when read from a secret kubeconfig.
+        return { endpoints: pulumi.unsecret(checked), gate: pulumi.unsecret(checked.apply(() => true as const)) };
     }
 
     /**
@@ -328,7 +320,7 @@ export class KubefedFederation extends pulumi.ComponentResource {
         const kubeFedClustersOf = (placed: { name: string }[]) => placed.map((m) => kubeFedClusters.get(m.name)!);
         for (const namespace of [...new Set(workloads.map((w) => w.namespace))]) {
             const namespaceName = names.namespace(name, namespace);
-            const hostNamespace = new k8s.core.v1.NamespacePatch(namespaceName, { metadata: { name: namespace } }, { parent: this, aliases: aliases.hostNamespace(namespace) });
+            const hostNamespace = new k8s.core.v1.NamespacePatch(namespaceName, { metadata: { name: namespace } }, { parent: this, aliases: aliases.hostNamespace(namespace), dependsOn: this.gated([]) });
             const fedNamespace = this.register({ name: namespaceName, aliases: aliases.federatedNamespace(namespace) }, federatedNamespace(namespace, settings.federationName, settings), {
                 dependsOn: [...opts.dependsOn, hostNamespace, ...kubeFedClustersOf(members)],
                 hooks: opts.hooks,
@@ -354,161 +346,17 @@ export class KubefedFederation extends pulumi.ComponentResource {
     }
 
     /**
-     * Before the kubeconfig Secret's update: for each member its previous data holds and `members`
-     * lacks, checks with the federation's own credentials for it whether it answers; for one that
-     * does not, a warning of what stays in it (see departure.ts). Its deletes then leave the state
-     * without reaching it (deleteUnreachable), and the rest of the unjoin goes on.
-     */
-    private departureReport(name: string, members: MemberSpec[], settings: FederationSettings): pulumi.ResourceHook {
-        const memberNames = members.map((m) => m.name);
-        const warn = AsyncResource.bind((message: string) => pulumi.log.warn(message, this));
-        return new pulumi.ResourceHook(names.hook(name, "report-departures"), async ({ oldInputs }) => {
-            for (const { member: departing, access } of await departures(oldInputs, memberNames)) {
-                let reason: string | undefined;
-                try {
-                    reason = await kubeApi(await access()).unreachable();
-                } catch {
-                    continue; // e.g. reached through a proxy: nothing to say
-                }
-                if (reason) {
-                    warn(unreachableDepartureWarning(departing, settings, reason));
-                }
-            }
-        });
-    }
-
-    /**
-     * With `hostKubeconfig`, the hooks of every KubeFedCluster that ask the host itself (see
-     * host.ts): before its create or update, the host token Secret of a `kubefedctl join` it
-     * takes over is recorded on it, and deleted after; when its create or update fails (a
-     * `waitForReady` that ran out of time), an error with KubeFed's conditions for the member.
-     */
-    private hostHooks(name: string, host: () => Promise<KubeApi>, settings: FederationSettings): pulumi.ResourceHookBinding {
-        const namespace = settings.kubefedNamespace;
-        // Hooks are called back outside the program's async context (see orphaningHooks).
-        const info = AsyncResource.bind((message: string) => pulumi.log.info(message, this));
-        const error = AsyncResource.bind((message: string) => pulumi.log.error(message, this));
-        const clusterOf = (inputs: Record<string, any> | undefined) => String(inputs?.metadata?.name);
-        const warn = AsyncResource.bind((message: string) => pulumi.log.warn(message, this));
-        // A cleanup: when the host cannot be asked, the join goes on, and the warning says what to do.
-        const cleanup = (member: string, step: () => Promise<void>) =>
-            step().catch((e: Error) =>
-                warn(
-                    `member "${member}": could not look for a host token Secret of kubefedctl's to delete (${e.message}); ` +
-                        `\`kubectl -n ${namespace} get secrets\` shows any \`${member}-xxxxx\` left behind`,
-                ),
-            );
-        const record = new pulumi.ResourceHook(names.hook(name, "record-replaced-token-secret"), ({ newInputs }) =>
-            cleanup(clusterOf(newInputs), async () => {
-                const replaced = await recordReplacedSecret(await host(), namespace, clusterOf(newInputs), String(newInputs?.spec?.secretRef?.name));
-                if (replaced) {
-                    info(`member "${clusterOf(newInputs)}": taking over its KubeFedCluster, which used the host token Secret ${replaced}; it is deleted once the KubeFedCluster uses the federation's own`);
-                }
-            }),
-        );
-        const remove = new pulumi.ResourceHook(names.hook(name, "delete-replaced-token-secret"), ({ newInputs }) =>
-            cleanup(clusterOf(newInputs), async () => {
-                const deleted = await deleteReplacedSecret(await host(), namespace, clusterOf(newInputs));
-                if (deleted) {
-                    info(`member "${clusterOf(newInputs)}": deleted the host token Secret ${deleted}, which no KubeFedCluster uses any more`);
-                }
-            }),
-        );
-        const binding: pulumi.ResourceHookBinding = { beforeCreate: [record], beforeUpdate: [record], afterCreate: [remove], afterUpdate: [remove] };
-        // onError hooks: @pulumi/pulumi 3.219 and later (and 3.245 for them to reach the engine).
-        if (settings.waitForReady && typeof pulumi.ErrorHook === "function") {
-            const verdict = new pulumi.ErrorHook(names.hook(name, "report-not-ready"), async ({ failedOperation, newInputs }) => {
-                if (failedOperation !== "delete") {
-                    const member = clusterOf(newInputs);
-                    try {
-                        const conditions = await kubeFedClusterConditions(await host(), namespace, member);
-                        if (conditions !== undefined && !isReady({ conditions })) {
-                            error(notReadyMessage(member, settings.readyTimeoutSeconds, conditions));
-                        }
-                    } catch (e) {
-                        error(`member "${member}": its KubeFedCluster failed, and the host could not be asked for KubeFed's conditions: ${(e as Error).message}`);
-                    }
-                }
-                return false; // no retry: the update fails as it would have
-            });
-            binding.onError = [verdict];
-        }
-        return binding;
-    }
-
-    /**
-     * After a federated object's create or update (when KubeFed has processed it), a warning that
-     * names each member it is not yet propagated to and KubeFed's reason (see propagation.ts).
-     */
-    private propagationReport(name: string): pulumi.ResourceHook {
-        // Hooks are called back outside the program's async context (see orphaningHooks).
-        const warn = AsyncResource.bind((message: string) => pulumi.log.warn(message, this));
-        return new pulumi.ResourceHook(names.hook(name, "report-propagation"), ({ newInputs, newOutputs }) => {
-            const metadata = (newInputs?.metadata ?? {}) as { name?: string; namespace?: string };
-            const warning = propagationWarning(String(newInputs?.kind ?? "federated object"), `${metadata.namespace}/${metadata.name}`, newOutputs?.status as FederatedStatus | undefined);
-            if (warning) {
-                warn(warning);
-            }
-        });
-    }
-
-    /**
-     * The resource hooks of `orphanWorkloadsOnUnjoin` (see orphan.ts). `release`, before the
-     * kubeconfig Secret's update: each member its previous data holds and `members` lacks is
-     * released, with the federation's own credentials for it from that data. `guard`, before a
-     * placement's update (which runs after the Secret's): refuses to drop a departing member that
-     * was not released, e.g. because the Secret was replaced instead of updated.
-     */
-    private orphaningHooks(name: string, members: MemberSpec[], settings: FederationSettings, host: (() => Promise<KubeApi>) | undefined) {
-        const memberNames = members.map((m) => m.name);
-        const released = new Set<string>();
-        // Hooks are called back outside the program's async context; in the provider plugin
-        // (other languages) only that context reaches the engine's log.
-        const info = AsyncResource.bind((message: string) => pulumi.log.info(message, this));
-        const release = new pulumi.ResourceHook(names.hook(name, "release-departing-workloads"), async ({ oldInputs }) => {
-            for (const { member: departing, access } of await departures(oldInputs, memberNames)) {
-                let objects: string[];
-                try {
-                    objects = await releaseWorkloads(kubeApi(await access()), departing, settings);
-                } catch (e) {
-                    throw new Error(
-                        `orphanWorkloadsOnUnjoin: could not leave the workloads of departing member "${departing}" running: ${(e as Error).message}. ` +
-                            `Nothing was unjoined. Make the member reachable from here, or set orphanWorkloadsOnUnjoin to false to let KubeFed delete them.`,
-                    );
-                }
-                released.add(departing);
-                if (host) {
-                    await recordReleased(await host(), settings.kubefedNamespace, departing);
-                }
-                info(`member "${departing}" leaves the federation; left running, no longer managed by KubeFed: ${objects.join(", ") || "nothing"}`);
-            }
-        });
-        const guard = new pulumi.ResourceHook(names.hook(name, "keep-departing-workloads"), async ({ oldInputs, name: resourceName }) => {
-            const unreleased: string[] = [];
-            for (const m of placedOn(oldInputs).filter((m) => !memberNames.includes(m) && !released.has(m))) {
-                // Released by an earlier update that failed before the placements changed, or unknown to KubeFed by now.
-                if (!(host && (await releasedOrForgotten(await host(), settings.kubefedNamespace, m)))) {
-                    unreleased.push(m);
-                }
-            }
-            if (unreleased.length > 0) {
-                throw new Error(
-                    `orphanWorkloadsOnUnjoin: ${resourceName} would drop ${unreleased.join(", ")}, whose workloads were not released first ` +
-                        `(the kubeconfig Secret must be updated in place: give the host provider enableSecretMutable: true; ` +
-                        `an update that failed after releasing them is recognised with hostKubeconfig, which records the release on the KubeFedCluster)`,
-                );
-            }
-        });
-        return { release, guard };
-    }
-
-    /**
      * Registers a plain object as a child resource, under its logical name (a string, or a name
      * with the aliases of its earlier names; see names.ts); fixed names mean delete before replace.
      */
     private register(logical: string | { name: string; aliases: pulumi.Input<pulumi.Alias>[] }, object: KubernetesObject<unknown>, opts: pulumi.CustomResourceOptions = {}): pulumi.CustomResource {
         const { name, aliases } = typeof logical === "string" ? { name: logical, aliases: [] } : logical;
         const resourceClass = RESOURCE_CLASSES[`${object.apiVersion}/${object.kind}`] ?? k8s.apiextensions.CustomResource;
-        return new resourceClass(name, object, { deleteBeforeReplace: true, ...opts, parent: this, ...(aliases.length > 0 ? { aliases } : {}) });
+        return new resourceClass(name, object, { deleteBeforeReplace: true, ...opts, dependsOn: this.gated(opts.dependsOn), parent: this, ...(aliases.length > 0 ? { aliases } : {}) });
+    }
+
+    /** `dependsOn` once the deploy-time checks have passed: a child registered with it is not created when they fail. */
+    private gated(dependsOn: pulumi.CustomResourceOptions["dependsOn"]): pulumi.Input<pulumi.Input<pulumi.Resource>[]> {
+        return this.gate.apply(() => dependsOn ?? []) as pulumi.Input<pulumi.Input<pulumi.Resource>[]>;
     }
 }

@@ -4,9 +4,10 @@
 // the proxy). Runs at preview for plain kubeconfigs and at deploy time for kubeconfigs that are
 // outputs, so it checks again what validate.ts could not see.
 import { ServerAddressByClientCIDR } from "./args";
-import { resolveContext } from "./kubeconfig";
+import { inspectMemberKubeconfig } from "./kubeconfig";
 import { base64 } from "./objects";
-import { isHTTPURL, isPEMCertificate, proxyURLProblem } from "./validate";
+import { echo, truncate } from "./redact";
+import { addressProblems, caBundleProblem, proxyURLProblem, serverURLProblem } from "./validate";
 
 export interface MemberEndpoint {
     apiEndpoint: string;
@@ -30,29 +31,49 @@ export interface EndpointInputs {
     proxyURL?: string;
 }
 
-/** Resolves the defaults of MemberClusterArgs; throws an Error naming the member. */
-export function resolveMemberEndpoint(memberName: string, inputs: EndpointInputs): MemberEndpoint {
-    const fail = (message: string): never => {
-        throw new Error(`member "${memberName}": ${message}`);
-    };
-    let context;
-    try {
-        context = resolveContext(inputs.kubeconfig, inputs.context);
-    } catch (e) {
-        return fail((e as Error).message);
+/** Thrown by resolveMemberEndpoint: `problems` holds one line per problem, each naming the member. */
+export class MemberEndpointError extends Error {
+    constructor(readonly problems: string[]) {
+        super(truncate(problems.join("; "), 2000));
+        this.name = "MemberEndpointError";
+    }
+}
+
+/**
+ * The endpoint of one member, or every problem of its inputs, each line naming the member. The
+ * rules are validate.ts's for the same inputs (Go's URL, CIDR, base64 and PEM rules, client-go's
+ * kubeconfig rules, no credential in a message): a kubeconfig, apiEndpoint or caBundle known only
+ * at deploy time is held to them then.
+ */
+export function memberEndpoint(memberName: string, inputs: EndpointInputs): { endpoint?: MemberEndpoint; problems: string[] } {
+    const problems: string[] = [];
+    const add = (problem: string) => problems.push(`member ${echo(memberName)}: ${problem}`);
+    const { endpoint: context, problems: kubeconfigProblems } = inspectMemberKubeconfig(inputs.kubeconfig, inputs.context);
+    kubeconfigProblems.forEach(add);
+    if (inputs.apiEndpoint !== undefined) {
+        const problem = serverURLProblem(inputs.apiEndpoint);
+        if (problem) {
+            add(`apiEndpoint ${problem}`);
+        }
+    }
+    (inputs.serverAddressByClientCIDRs ?? []).forEach((entry, i) => addressProblems(entry, i).forEach(add));
+    if (inputs.caBundle !== undefined) {
+        const problem = caBundleProblem(inputs.caBundle);
+        if (problem) {
+            add(`caBundle ${problem}`);
+        }
+    }
+    if (inputs.proxyURL !== undefined) {
+        const problem = proxyURLProblem(inputs.proxyURL);
+        if (problem) {
+            add(`proxyURL ${problem}`);
+        }
+    }
+    if (!context || problems.length > 0) {
+        return { problems };
     }
     const apiEndpoint = inputs.apiEndpoint ?? inputs.serverAddressByClientCIDRs?.[0]?.serverAddress ?? context.server;
-    if (!isHTTPURL(apiEndpoint)) {
-        fail(`apiEndpoint ${JSON.stringify(apiEndpoint)} is not an http(s) URL with a host`);
-    }
-    if (inputs.caBundle !== undefined && !isPEMCertificate(inputs.caBundle)) {
-        fail("caBundle is not a PEM-encoded certificate");
-    }
     const proxyURL = inputs.proxyURL ?? context.proxyURL;
-    const proxyProblem = inputs.proxyURL === undefined && proxyURL !== undefined ? proxyURLProblem(proxyURL) : undefined;
-    if (proxyProblem) {
-        fail(`kubeconfig context "${context.context}" has proxy-url ${proxyProblem}`);
-    }
     const endpoint: MemberEndpoint = {
         apiEndpoint,
         caPem: inputs.caBundle ?? context.caPem,
@@ -62,22 +83,32 @@ export function resolveMemberEndpoint(memberName: string, inputs: EndpointInputs
     if (proxyURL !== undefined) {
         endpoint.proxyURL = proxyURL;
     }
+    return { endpoint, problems };
+}
+
+/** Resolves the defaults of MemberClusterArgs; throws a MemberEndpointError naming the member and every problem. */
+export function resolveMemberEndpoint(memberName: string, inputs: EndpointInputs): MemberEndpoint {
+    const { endpoint, problems } = memberEndpoint(memberName, inputs);
+    if (!endpoint) {
+        throw new MemberEndpointError(problems);
+    }
     return endpoint;
 }
 
 /**
  * Resolves several members' endpoints at once (those whose inputs were only known at deploy
- * time): every member's problem is collected, so that one error can name them all.
+ * time): every problem of every member is collected, one line each, so that one error can name
+ * them all.
  */
 export function resolveMemberEndpoints(members: ({ name: string } & EndpointInputs)[]): { endpoints: Map<string, MemberEndpoint>; problems: string[] } {
     const endpoints = new Map<string, MemberEndpoint>();
     const problems: string[] = [];
     for (const { name, ...inputs } of members) {
-        try {
-            endpoints.set(name, resolveMemberEndpoint(name, inputs));
-        } catch (e) {
-            problems.push((e as Error).message);
+        const resolved = memberEndpoint(name, inputs);
+        if (resolved.endpoint) {
+            endpoints.set(name, resolved.endpoint);
         }
+        problems.push(...resolved.problems);
     }
     return { endpoints, problems };
 }

@@ -114,3 +114,13 @@ export async function releasedOrForgotten(api: KubeApi, namespace: string, name:
     const cluster = await getKubeFedCluster(api, namespace, name);
     return cluster === undefined || cluster.metadata.annotations?.[RELEASED_ANNOTATION] === "true";
 }
+
+/** The members of a federation (`label=value`) whose KubeFedCluster carries a release record. */
+export async function releasedMembers(api: KubeApi, namespace: string, label: string, value: string): Promise<string[]> {
+    return (await labelledKubeFedClusters(api, namespace, label, value)).filter((c) => c.metadata.annotations?.[RELEASED_ANNOTATION] === "true").map((c) => c.metadata.name);
+}
+
+/** Removes the release record from the member's KubeFedCluster (it has served). */
+export async function clearReleased(api: KubeApi, namespace: string, name: string): Promise<void> {
+    await api.request("PATCH", kubeFedClusterPath(namespace, name), { metadata: { annotations: { [RELEASED_ANNOTATION]: null } } });
+}

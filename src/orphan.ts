@@ -65,25 +65,73 @@ export interface ReleaseOptions {
  * Returns what it unlabelled, e.g. `deployment shop/web`.
  */
 export async function releaseWorkloads(api: KubeApi, memberName: string, settings: JoinSettings, options: ReleaseOptions = {}): Promise<string[]> {
-    const serviceAccount = joinNames(memberName, settings).serviceAccount;
-    const role = roleName(serviceAccount);
-    const namespaced = settings.scope === "Namespaced";
-    const rolePath = `${RBAC_PATH}${namespaced ? `/namespaces/${settings.kubefedNamespace}/roles` : "/clusterroles"}/${encodeURIComponent(role)}`;
-    await api.request("PATCH", rolePath, { rules: narrowedRules(settings.scope, role) });
+    const { role, path } = kubefedRole(memberName, settings);
+    await api.request("PATCH", path, { rules: narrowedRules(settings.scope, role) });
     try {
-        await untilDenied(api, namespaced ? settings.kubefedNamespace : undefined, options);
+        await untilDenied(api, settings.scope === "Namespaced" ? settings.kubefedNamespace : undefined, options);
         return await unlabelManaged(api, settings);
     } catch (e) {
-        // The update fails and the member stays a member: KubeFed gets back the role the join gave it
-        // (what it left unlabelled it adopts again).
-        const joined = memberRBAC(settings.scope, { serviceAccount, namespace: settings.kubefedNamespace }).find((o) => o.metadata.name === role && o.kind.endsWith("Role"));
+        // The update fails and the member stays a member: KubeFed gets back the role the join gave it.
         try {
-            await api.request("PATCH", rolePath, { rules: joined!.rules });
+            await restoreRole(api, memberName, settings);
         } catch (restore) {
             throw new Error(`${(e as Error).message}; and KubeFed's role could not be restored (${(restore as Error).message}): \`pulumi up --refresh\` restores it`);
         }
         throw new Error(`${(e as Error).message} (KubeFed's role there was restored)`);
     }
+}
+
+/** KubeFed's role in a member: its name and API path. */
+function kubefedRole(memberName: string, settings: JoinSettings): { role: string; path: string } {
+    const role = roleName(joinNames(memberName, settings).serviceAccount);
+    const namespaced = settings.scope === "Namespaced";
+    return { role, path: `${RBAC_PATH}${namespaced ? `/namespaces/${settings.kubefedNamespace}/roles` : "/clusterroles"}/${encodeURIComponent(role)}` };
+}
+
+/** Gives KubeFed's role in the member back the rules the join gave it (the narrowed role may escalate itself for that); what was unlabelled, KubeFed adopts again. */
+export async function restoreRole(api: KubeApi, memberName: string, settings: JoinSettings): Promise<void> {
+    const serviceAccount = joinNames(memberName, settings).serviceAccount;
+    const { role, path } = kubefedRole(memberName, settings);
+    const joined = memberRBAC(settings.scope, { serviceAccount, namespace: settings.kubefedNamespace }).find((o) => o.metadata.name === role && o.kind.endsWith("Role"));
+    await api.request("PATCH", path, { rules: joined!.rules });
+}
+
+/** A departing member to release, with the federation's own client for it (which may fail to be made). */
+export interface Departing {
+    member: string;
+    api: () => Promise<KubeApi>;
+}
+
+/**
+ * Releases every departing member, all or nothing: when one fails, every member released before it
+ * in this update gets KubeFed's role back too, and the error names each one restored (and any that
+ * could not be, with the command that restores it). Resolves with what was left running, per member.
+ */
+export async function releaseAll(departing: Departing[], settings: JoinSettings, options: ReleaseOptions = {}): Promise<Map<string, string[]>> {
+    const released = new Map<string, { api: KubeApi; objects: string[] }>();
+    for (const { member, api: apiOf } of departing) {
+        try {
+            const api = await apiOf();
+            released.set(member, { api, objects: await releaseWorkloads(api, member, settings, options) });
+        } catch (e) {
+            const restored: string[] = [];
+            const unrestored: string[] = [];
+            for (const [name, { api }] of released) {
+                try {
+                    await restoreRole(api, name, settings);
+                    restored.push(`"${name}"`);
+                } catch (r) {
+                    unrestored.push(`"${name}" (${(r as Error).message})`);
+                }
+            }
+            const also = [
+                restored.length > 0 ? ` KubeFed's role was also restored in ${restored.join(", ")}, released earlier in this update.` : "",
+                unrestored.length > 0 ? ` KubeFed's role could NOT be restored in ${unrestored.join(", ")}: \`pulumi up --refresh\` restores it.` : "",
+            ].join("");
+            throw new Error(`could not leave the workloads of departing member "${member}" running: ${(e as Error).message}.${also}`);
+        }
+    }
+    return new Map([...released].map(([name, { objects }]) => [name, objects]));
 }
 
 /** Removes the managed label from the member's federated Namespaces and Deployments; returns what it unlabelled. */

@@ -7,8 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as provider from "@pulumi/pulumi/provider";
 import { unwrapRpcSecret } from "@pulumi/pulumi/runtime";
 import { EngineLog } from "./engine-log";
-import { kubeApi } from "./kubeapi";
-import { readClientAccess } from "./kubeconfig";
+import { hostKubeApi } from "./kubeapi";
 import { packageVersion, pluginDownloadURL } from "./package-files";
 import { releaseUnreachableMembers, TeardownSettings } from "./teardown";
 
@@ -58,12 +57,21 @@ export const unreachableMemberReleaseProvider = (log: EngineLog): Required<Pick<
     },
     async delete(_id, urn, props) {
         const settings = Object.fromEntries(SETTINGS.map((key) => [key, unwrapRpcSecret(props[key])])) as unknown as TeardownSettings;
-        const host = kubeApi(readClientAccess(unwrapRpcSecret(props.hostKubeconfig)));
-        await releaseUnreachableMembers(host, settings, {
+        const options = {
             waitSeconds: WAIT_FOR_KUBEFED_SECONDS,
             pollSeconds: 2,
-            info: (message) => log.info(message, urn),
-            warn: (message) => log.warn(message, urn),
-        });
+            info: (message: string) => log.info(message, urn),
+            warn: (message: string) => log.warn(message, urn),
+        };
+        try {
+            await releaseUnreachableMembers(await hostKubeApi(unwrapRpcSecret(props.hostKubeconfig)), settings, options);
+        } catch (e) {
+            // The destroy goes on: with every member Ready, nothing was needed of the host anyway.
+            await options.warn(
+                `could not check the members of federation "${settings.federationName}" for ones KubeFed cannot reach (${(e as Error).message}); ` +
+                    `none was released. Should the destroy then wait on a federated object, a member is down: ` +
+                    `\`kubectl -n ${settings.kubefedNamespace} get kubefedclusters\` shows which; deleting its KubeFedCluster lets KubeFed finish`,
+            );
+        }
     },
 });

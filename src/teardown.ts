@@ -79,7 +79,7 @@ export async function releaseUnreachableMembers(host: KubeApi, settings: Teardow
     const clusters = labelled.filter((c) => entries.has(c.metadata.name));
     const clientOf = (name: string): KubeApi | undefined => {
         try {
-            return kubeApi(readMemberKubeconfig(fromBase64(entries.get(name)!)));
+            return kubeApi(readMemberKubeconfig(fromBase64(entries.get(name)!)), `member "${name}"`);
         } catch {
             return undefined; // an entry this client cannot use (a proxy): KubeFed's verdict only
         }

@@ -1,12 +1,19 @@
 // Validation of KubefedFederationArgs: every problem is collected, then thrown as one error,
-// before the component registers anything. Pure: no Pulumi resources.
-import { X509Certificate } from "crypto";
-import { CustomResource } from "@pulumi/pulumi";
-import * as ipaddr from "ipaddr.js";
+// before the component registers anything. Pure: no Pulumi resources (hostKubeconfig's files are
+// checked for existence). The rules are Go's where KubeFed or client-go read the value (see
+// goparse.ts), and no problem quotes a credential (see redact.ts).
+import { CustomResource, Output } from "@pulumi/pulumi";
 import { FederatedDeploymentArgs, FederationScope, KubefedFederationArgs, MemberClusterArgs } from "./args";
-import { readClientAccess, resolveContext } from "./kubeconfig";
+import { parseGoCIDR, pemCertificatesProblem, proxyURLProblem, serverURLProblem } from "./goparse";
+import { hostKubeconfigProblems, inspectMemberKubeconfig } from "./kubeconfig";
 import { sortedBy } from "./objects";
+import { echo, truncate } from "./redact";
 import { FEDERATION_LABEL, INACTIVE_PREFERENCE_SUFFIX, PlacementMember, placedMembers } from "./workloads";
+
+// The helpers other modules (and the deploy-time checks) share.
+export { parseGoCIDR, parseGoURL, pemCertificatesProblem, proxyURLProblem, serverURLProblem, urlProblem } from "./goparse";
+export { hostKubeconfigProblems } from "./kubeconfig";
+export { echo, redactURL } from "./redact";
 
 /** The federation-wide settings, defaults applied. */
 export interface FederationSettings {
@@ -54,17 +61,32 @@ export const DEFAULTS = {
     propagationTimeoutSeconds: 90,
 };
 
-/** Thrown for invalid args; `problems` holds one line per problem. */
+/** The most characters of one problem line (longer ones are cut, "…" at the end). */
+export const MAX_PROBLEM_LENGTH = 300;
+/** The most problems the message lists; "and N more problems" follows. */
+export const MAX_PROBLEMS_LISTED = 50;
+
+function validationMessage(componentName: string, problems: string[]): string {
+    const listed = problems.slice(0, MAX_PROBLEMS_LISTED).map((p) => `  - ${p}`);
+    const more = problems.length - MAX_PROBLEMS_LISTED;
+    if (more > 0) {
+        listed.push(`  - and ${more} more problem${more === 1 ? "" : "s"}`);
+    }
+    return `KubefedFederation ${echo(componentName)} has ${problems.length} invalid argument${problems.length === 1 ? "" : "s"}:\n${listed.join("\n")}`;
+}
+
+/**
+ * Thrown for invalid args; `problems` holds one line per problem, each cut to 300 characters; the
+ * message lists the first 50 (a huge bad kubeconfig gives a short error).
+ */
 export class KubefedValidationError extends Error {
-    constructor(
-        componentName: string,
-        readonly problems: string[],
-    ) {
-        super(
-            `KubefedFederation "${componentName}" has ${problems.length} invalid argument${problems.length === 1 ? "" : "s"}:\n` +
-                problems.map((p) => `  - ${p}`).join("\n"),
-        );
+    readonly problems: string[];
+
+    constructor(componentName: string, problems: string[]) {
+        const lines = problems.map((p) => truncate(p, MAX_PROBLEM_LENGTH - 1));
+        super(validationMessage(componentName, lines));
         this.name = "KubefedValidationError";
+        this.problems = lines;
     }
 }
 
@@ -73,25 +95,31 @@ const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[
 // Kubernetes' "qualified name" (label keys without prefix) and label values.
 const QUALIFIED_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const TLS_VALIDATIONS = ["*", "SubjectName", "ValidityPeriod"];
-const PROXY_SCHEMES = ["http:", "https:", "socks5:"];
+/** Go's int32, which replicas and totalReplicas are in KubeFed's types. */
+export const MAX_INT32 = 2147483647;
 
-/**
- * What is wrong with a proxy URL (the `proxyURL` of a member, or its kubeconfig's `proxy-url`),
- * or undefined. Credentials in it are refused: KubeFed v0.10.0 reads the proxy from the
- * KubeFedCluster's spec, which is no Secret, so they would be in plaintext there and in state.
- */
-export function proxyURLProblem(value: unknown): string | undefined {
-    const url = parseURL(value, PROXY_SCHEMES);
-    if (!url) {
-        return `${JSON.stringify(value)} is not an http, https or socks5 URL with a host`;
+/** Whether `value` is a plain object (`{...}`, not an array, a string, a class instance or an Output). */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+        return false;
     }
-    if (url.username !== "" || url.password !== "") {
-        return (
-            `${JSON.stringify(`${url.protocol}//***@${url.host}`)} carries credentials: KubeFed reads the proxy from the KubeFedCluster's spec, ` +
-            "which is not a Secret, so they would be stored in plaintext; use a proxy that admits the host without them (by address or client certificate)"
-        );
-    }
-    return undefined;
+    const proto = Object.getPrototypeOf(value);
+    return proto === null || Object.getPrototypeOf(proto) === null;
+}
+
+/** What kind of value `value` is, for a message that must not show it. */
+function kindOf(value: unknown): string {
+    return value === null ? "null" : Array.isArray(value) ? "an array" : `a ${typeof value}`;
+}
+
+/** Whether `value` is known only at deploy time (an Output or a promise): checked then, by endpoint.ts. */
+function isDeployTime(value: unknown): boolean {
+    return Output.isInstance(value) || typeof (value as { then?: unknown } | null)?.then === "function";
+}
+
+/** Whether `value` is an integer from 0 to 2147483647 (Go's int32). */
+export function isInt32Count(value: unknown): value is number {
+    return typeof value === "number" && Number.isInteger(value) && value >= 0 && value <= MAX_INT32;
 }
 
 /** Whether `value` is a provider resource of the kubernetes package. */
@@ -114,57 +142,45 @@ export function labelKeyProblem(key: string): string | undefined {
     const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
     const name = slash >= 0 ? key.slice(slash + 1) : key;
     if (prefix !== undefined && !isDNS1123Subdomain(prefix)) {
-        return `label key "${key}" has a prefix that is not a DNS-1123 subdomain`;
+        return `label key ${echo(key)} has a prefix that is not a DNS-1123 subdomain`;
     }
     if (name.length > 63 || !QUALIFIED_NAME.test(name)) {
-        return `label key "${key}" is not a valid label name (at most 63 alphanumerics, '-', '_' or '.', starting and ending with an alphanumeric)`;
+        return `label key ${echo(key)} is not a valid label name (at most 63 alphanumerics, '-', '_' or '.', starting and ending with an alphanumeric)`;
     }
     return undefined;
 }
 
 export function labelValueProblem(key: string, value: unknown): string | undefined {
     if (typeof value !== "string" || (value !== "" && (value.length > 63 || !QUALIFIED_NAME.test(value)))) {
-        return `label "${key}" has an invalid value ${JSON.stringify(value)} (at most 63 alphanumerics, '-', '_' or '.', starting and ending with an alphanumeric, or empty)`;
+        return `label ${echo(key)} has an invalid value ${echo(value)} (at most 63 alphanumerics, '-', '_' or '.', starting and ending with an alphanumeric, or empty)`;
     }
     return undefined;
 }
 
+/** Whether `value` is a CIDR as Go's net.ParseCIDR reads one (see parseGoCIDR). */
 export function isCIDR(value: unknown): boolean {
-    if (typeof value !== "string" || !value.includes("/")) {
-        return false;
-    }
-    try {
-        ipaddr.parseCIDR(value);
-        return true;
-    } catch {
-        return false;
-    }
+    return parseGoCIDR(value).cidr !== undefined;
 }
 
-/** Parses `value` as a URL with one of `schemes` and a host; returns undefined when it is not one. */
-function parseURL(value: unknown, schemes: string[]): URL | undefined {
-    if (typeof value !== "string") {
-        return undefined;
-    }
-    try {
-        const url = new URL(value);
-        return schemes.includes(url.protocol) && url.hostname !== "" ? url : undefined;
-    } catch {
-        return undefined;
-    }
-}
-
+/** Whether `value` is an http(s) URL with a host, without user information, as Go reads it (see parseGoURL). */
 export function isHTTPURL(value: unknown): boolean {
-    return parseURL(value, ["http:", "https:"]) !== undefined;
+    return serverURLProblem(value) === undefined;
+}
+
+/**
+ * What is wrong with a caBundle (PEM: one or more CERTIFICATE blocks, nothing else), as a phrase
+ * that follows "caBundle", or undefined. Never quotes the bundle.
+ */
+export function caBundleProblem(value: unknown): string | undefined {
+    if (typeof value !== "string") {
+        return `is not a string but ${kindOf(value)}`;
+    }
+    const problem = pemCertificatesProblem(value);
+    return problem && `is not a PEM-encoded certificate or bundle of certificates: ${problem}`;
 }
 
 export function isPEMCertificate(value: string): boolean {
-    try {
-        new X509Certificate(value);
-        return value.includes("-----BEGIN CERTIFICATE-----");
-    } catch {
-        return false;
-    }
+    return caBundleProblem(value) === undefined;
 }
 
 function checkName(problems: string[], what: string, value: unknown, kind: "label" | "subdomain"): void {
@@ -177,7 +193,7 @@ function checkName(problems: string[], what: string, value: unknown, kind: "labe
             kind === "label"
                 ? "a DNS-1123 label (at most 63 lower-case alphanumerics or '-', starting and ending with an alphanumeric)"
                 : "a DNS-1123 subdomain (lower-case alphanumerics, '-' and '.', at most 253 characters)";
-        problems.push(`${what} ${JSON.stringify(value)} is not ${rule}`);
+        problems.push(`${what} ${echo(value)} is not ${rule}`);
     }
 }
 
@@ -185,7 +201,7 @@ function checkName(problems: string[], what: string, value: unknown, kind: "labe
 function memberProblems(member: MemberClusterArgs, index: number, seen: Map<string, number>): string[] {
     const problems: string[] = [];
     const name = member?.name;
-    const who = typeof name === "string" && name !== "" ? `member "${name}"` : `clusters[${index}]`;
+    const who = typeof name === "string" && name !== "" ? `member ${echo(name)}` : `clusters[${index}]`;
     const add = (problem: string) => problems.push(`${who}: ${problem}`);
 
     if (typeof member !== "object" || member === null) {
@@ -194,7 +210,7 @@ function memberProblems(member: MemberClusterArgs, index: number, seen: Map<stri
     if (typeof name !== "string" || name === "") {
         add("name is empty");
     } else if (!isDNS1123Label(name)) {
-        add(`name ${JSON.stringify(name)} is not a DNS-1123 label (at most 63 lower-case alphanumerics or '-', starting and ending with an alphanumeric)`);
+        add(`name ${echo(name)} is not a DNS-1123 label (at most 63 lower-case alphanumerics or '-', starting and ending with an alphanumeric)`);
     } else if (seen.has(name)) {
         add(`name is used more than once (clusters[${seen.get(name)}] and clusters[${index}])`);
     } else {
@@ -207,25 +223,26 @@ function memberProblems(member: MemberClusterArgs, index: number, seen: Map<stri
     if (member.kubeconfig === undefined || member.kubeconfig === null || member.kubeconfig === "") {
         add("kubeconfig is missing");
     } else if (typeof member.kubeconfig === "string") {
-        try {
-            const context = resolveContext(member.kubeconfig, member.context);
-            // The context's server is the default apiEndpoint, its proxy-url the default proxyURL.
-            if (member.apiEndpoint === undefined && !member.serverAddressByClientCIDRs?.length && !isHTTPURL(context.server)) {
-                add(`kubeconfig context "${context.context}" has server ${JSON.stringify(context.server)}, not an http(s) URL with a host (set apiEndpoint)`);
-            }
-            const proxyProblem = member.proxyURL === undefined && context.proxyURL !== undefined ? proxyURLProblem(context.proxyURL) : undefined;
-            if (proxyProblem) {
-                add(`kubeconfig context "${context.context}" has proxy-url ${proxyProblem}`);
-            }
-        } catch (e) {
-            add((e as Error).message);
+        // Every rule client-go and KubeFed apply, the context's server and proxy-url included
+        // (endpoint.ts applies the same ones to a kubeconfig known only at deploy time).
+        const context = typeof member.context === "string" && member.context !== "" ? member.context : undefined;
+        inspectMemberKubeconfig(member.kubeconfig, context).problems.forEach(add);
+    } else if (!isDeployTime(member.kubeconfig)) {
+        add(`kubeconfig must be a string (the kubeconfig's YAML), not ${kindOf(member.kubeconfig)}`);
+    }
+    if (typeof member.apiEndpoint === "string") {
+        const problem = serverURLProblem(member.apiEndpoint);
+        if (problem) {
+            add(`apiEndpoint ${problem}`);
         }
+    } else if (member.apiEndpoint !== undefined && !isDeployTime(member.apiEndpoint)) {
+        add(`apiEndpoint must be a string, not ${kindOf(member.apiEndpoint)}`);
     }
-    if (typeof member.apiEndpoint === "string" && !isHTTPURL(member.apiEndpoint)) {
-        add(`apiEndpoint ${JSON.stringify(member.apiEndpoint)} is not an http(s) URL with a host`);
-    }
-    if (typeof member.caBundle === "string" && !isPEMCertificate(member.caBundle)) {
-        add("caBundle is not a PEM-encoded certificate");
+    if (member.caBundle !== undefined && !isDeployTime(member.caBundle)) {
+        const problem = caBundleProblem(member.caBundle);
+        if (problem) {
+            add(`caBundle ${problem}`);
+        }
     }
 
     const addresses = member.serverAddressByClientCIDRs;
@@ -233,32 +250,28 @@ function memberProblems(member: MemberClusterArgs, index: number, seen: Map<stri
         if (!Array.isArray(addresses) || addresses.length === 0) {
             add("serverAddressByClientCIDRs must list at least one entry when given (omit it for the default)");
         } else {
-            addresses.forEach((entry, i) => {
-                if (!isCIDR(entry?.clientCIDR)) {
-                    add(`serverAddressByClientCIDRs[${i}].clientCIDR ${JSON.stringify(entry?.clientCIDR)} is not an IPv4 or IPv6 CIDR`);
-                }
-                if (!isHTTPURL(entry?.serverAddress)) {
-                    add(`serverAddressByClientCIDRs[${i}].serverAddress ${JSON.stringify(entry?.serverAddress)} is not an http(s) URL with a host`);
-                }
-            });
+            addresses.forEach((entry, i) => addressProblems(entry, i).forEach(add));
         }
     }
 
-    for (const [key, value] of Object.entries(member.labels ?? {})) {
+    if (member.labels !== undefined && !isPlainObject(member.labels)) {
+        add(`labels must be a plain object of label keys to string values, not ${kindOf(member.labels)}`);
+    }
+    for (const [key, value] of Object.entries(isPlainObject(member.labels) ? member.labels : {})) {
         const problem = labelKeyProblem(key) ?? labelValueProblem(key, value) ?? (key === FEDERATION_LABEL ? `label "${key}" is the component's own (it says which federation a KubeFedCluster belongs to)` : undefined);
         if (problem) {
             add(problem);
         }
     }
-    if (member.replicas !== undefined && !(Number.isInteger(member.replicas) && member.replicas >= 0)) {
-        add(`replicas ${JSON.stringify(member.replicas)} is not a non-negative integer`);
+    if (member.replicas !== undefined && !isInt32Count(member.replicas)) {
+        add(`replicas ${echo(member.replicas)} is not a non-negative integer of at most ${MAX_INT32} (KubeFed's int32)`);
     }
 
     const tls = member.disabledTLSValidations;
     if (tls !== undefined) {
         const unknown = (Array.isArray(tls) ? tls : [tls]).filter((v) => !TLS_VALIDATIONS.includes(v as string));
         if (!Array.isArray(tls) || unknown.length > 0) {
-            add(`disabledTLSValidations has unknown values ${JSON.stringify(unknown)} (allowed: "*", "SubjectName", "ValidityPeriod")`);
+            add(`disabledTLSValidations has unknown values ${echo(unknown)} (allowed: "*", "SubjectName", "ValidityPeriod")`);
         } else if (tls.includes("*") && tls.length > 1) {
             add(`disabledTLSValidations: "*" disables every validation and must stand alone`);
         } else if (new Set(tls).size !== tls.length) {
@@ -280,21 +293,41 @@ function memberProblems(member: MemberClusterArgs, index: number, seen: Map<stri
     return problems;
 }
 
+/**
+ * The problems of one serverAddressByClientCIDRs entry, as Go reads it: the CIDR by
+ * net.ParseCIDR, the address by url.Parse. endpoint.ts applies them again at deploy time.
+ */
+export function addressProblems(entry: unknown, index: number): string[] {
+    if (!isPlainObject(entry)) {
+        return [`serverAddressByClientCIDRs[${index}] must be an object with clientCIDR and serverAddress, not ${kindOf(entry)}`];
+    }
+    const problems: string[] = [];
+    const cidr = parseGoCIDR(entry.clientCIDR);
+    if (cidr.problem !== undefined) {
+        problems.push(`serverAddressByClientCIDRs[${index}].clientCIDR ${echo(entry.clientCIDR)} is not an IPv4 or IPv6 CIDR: ${cidr.problem}`);
+    }
+    const address = serverURLProblem(entry.serverAddress);
+    if (address) {
+        problems.push(`serverAddressByClientCIDRs[${index}].serverAddress ${address}`);
+    }
+    return problems;
+}
+
 /** The problems of one workload; each line names it. */
 function workloadProblems(workload: FederatedDeploymentArgs, index: number, members: PlacementMember[], kubefedNamespace: string, seen: Set<string>): string[] {
     if (typeof workload !== "object" || workload === null) {
         return [`workloads[${index}]: must be an object with at least name, namespace and spec`];
     }
     const problems: string[] = [];
-    const who = typeof workload.name === "string" && workload.name !== "" ? `workload "${workload.namespace}/${workload.name}"` : `workloads[${index}]`;
+    const who = typeof workload.name === "string" && workload.name !== "" ? `workload ${echo(`${workload.namespace}/${workload.name}`)}` : `workloads[${index}]`;
     const add = (problem: string) => problems.push(`${who}: ${problem}`);
     if (!isDNS1123Subdomain(workload.name)) {
-        add(`name ${JSON.stringify(workload.name)} is not a DNS-1123 subdomain`);
+        add(`name ${echo(workload.name)} is not a DNS-1123 subdomain`);
     } else if (workload.name.endsWith(INACTIVE_PREFERENCE_SUFFIX) || !isDNS1123Subdomain(`${workload.name}${INACTIVE_PREFERENCE_SUFFIX}`)) {
-        add(`name ${JSON.stringify(workload.name)} must not end in "${INACTIVE_PREFERENCE_SUFFIX}" and must be at most ${253 - INACTIVE_PREFERENCE_SUFFIX.length} characters (the component names the workload's inactive ReplicaSchedulingPreference so)`);
+        add(`name ${echo(workload.name)} must not end in "${INACTIVE_PREFERENCE_SUFFIX}" and must be at most ${253 - INACTIVE_PREFERENCE_SUFFIX.length} characters (the component names the workload's inactive ReplicaSchedulingPreference so)`);
     }
     if (!isDNS1123Label(workload.namespace)) {
-        add(`namespace ${JSON.stringify(workload.namespace)} is not a DNS-1123 label`);
+        add(`namespace ${echo(workload.namespace)} is not a DNS-1123 label`);
     } else if (workload.namespace === kubefedNamespace) {
         add(`namespace "${workload.namespace}" is the KubeFed namespace; workloads need a namespace of their own`);
     }
@@ -310,13 +343,21 @@ function workloadProblems(workload: FederatedDeploymentArgs, index: number, memb
         add("give either clusters or clusterSelector, not both");
     }
     const memberNames = new Set(members.map((m) => m.name));
-    for (const cluster of workload.clusters ?? []) {
+    const clustersValid = workload.clusters === undefined || (Array.isArray(workload.clusters) && workload.clusters.every((c) => typeof c === "string"));
+    if (!clustersValid) {
+        add("clusters must be an array of member names");
+    }
+    for (const cluster of clustersValid ? (workload.clusters ?? []) : []) {
         if (!memberNames.has(cluster)) {
-            add(`clusters names "${cluster}", which is not a member`);
+            add(`clusters names ${echo(cluster)}, which is not a member`);
         }
     }
     let selectorValid = true;
-    for (const [k, v] of Object.entries(workload.clusterSelector ?? {})) {
+    if (workload.clusterSelector !== undefined && !isPlainObject(workload.clusterSelector)) {
+        add(`clusterSelector must be a plain object of label keys to string values, not ${kindOf(workload.clusterSelector)}`);
+        selectorValid = false;
+    }
+    for (const [k, v] of Object.entries(isPlainObject(workload.clusterSelector) ? workload.clusterSelector : {})) {
         const problem = labelKeyProblem(k) ?? labelValueProblem(k, v);
         if (problem) {
             add(`clusterSelector: ${problem}`);
@@ -327,10 +368,10 @@ function workloadProblems(workload: FederatedDeploymentArgs, index: number, memb
     if (Array.isArray(workload.clusters) && workload.clusters.length === 0) {
         add("clusters is empty: the workload would run on no member (leave clusters out to run it on every member)");
     } else if (workload.clusterSelector !== undefined && workload.clusters === undefined && selectorValid && members.length > 0 && placedMembers(workload, members).length === 0) {
-        add(`clusterSelector ${JSON.stringify(workload.clusterSelector)} matches no member`);
+        add(`clusterSelector ${echo(workload.clusterSelector)} matches no member`);
     }
-    if (workload.totalReplicas !== undefined && !(Number.isInteger(workload.totalReplicas) && workload.totalReplicas >= 0)) {
-        add(`totalReplicas ${JSON.stringify(workload.totalReplicas)} is not a non-negative integer`);
+    if (workload.totalReplicas !== undefined && !isInt32Count(workload.totalReplicas)) {
+        add(`totalReplicas ${echo(workload.totalReplicas)} is not a non-negative integer of at most ${MAX_INT32} (KubeFed's int32)`);
     }
     return problems;
 }
@@ -348,7 +389,7 @@ export function validateFederationArgs(componentName: string, args: KubefedFeder
     checkName(problems, "configMapName", args?.configMapName, "subdomain");
     checkName(problems, "kubeconfigSecretName", args?.kubeconfigSecretName, "subdomain");
     if (args?.scope !== undefined && args.scope !== "Cluster" && args.scope !== "Namespaced") {
-        problems.push(`scope ${JSON.stringify(args.scope)} is neither "Cluster" nor "Namespaced"`);
+        problems.push(`scope ${echo(args.scope)} is neither "Cluster" nor "Namespaced"`);
     }
     for (const flag of ["waitForReady", "orphanWorkloadsOnUnjoin"] as const) {
         if (args?.[flag] !== undefined && typeof args[flag] !== "boolean") {
@@ -357,20 +398,19 @@ export function validateFederationArgs(componentName: string, args: KubefedFeder
     }
     for (const timeout of ["readyTimeoutSeconds", "propagationTimeoutSeconds"] as const) {
         if (args?.[timeout] !== undefined && !(Number.isInteger(args[timeout]) && args[timeout]! > 0)) {
-            problems.push(`${timeout} ${JSON.stringify(args[timeout])} is not a positive integer`);
+            problems.push(`${timeout} ${echo(args[timeout])} is not a positive integer`);
         }
     }
     if (typeof args?.hostKubeconfig === "string") {
-        try {
-            readClientAccess(args.hostKubeconfig);
-        } catch (e) {
-            problems.push(`hostKubeconfig: ${(e as Error).message}`);
-        }
+        // As @kubernetes/client-node (kubectl's rules) will read it; a secret one is checked at deploy time.
+        problems.push(...hostKubeconfigProblems(args.hostKubeconfig).map((p) => `hostKubeconfig: ${p}`));
+    } else if (args?.hostKubeconfig !== undefined && !isDeployTime(args.hostKubeconfig)) {
+        problems.push(`hostKubeconfig must be a string (the kubeconfig's YAML), not ${kindOf(args.hostKubeconfig)}`);
     }
     // The federation's name labels its KubeFedClusters.
     const federationName = args?.federationName ?? DEFAULTS.federationName;
     if (typeof federationName === "string" && isDNS1123Subdomain(federationName) && federationName.length > 63) {
-        problems.push(`federationName "${federationName}" is longer than 63 characters, the most a label value (of the KubeFedClusters) can hold`);
+        problems.push(`federationName ${echo(federationName)} is longer than 63 characters, the most a label value (of the KubeFedClusters) can hold`);
     }
 
     const clusters = args?.clusters;
@@ -384,7 +424,9 @@ export function validateFederationArgs(componentName: string, args: KubefedFeder
     if (!Array.isArray(workloads)) {
         problems.push("workloads must be a plain array of Deployments");
     } else {
-        const members = (Array.isArray(clusters) ? clusters : []).filter((m) => typeof m === "object" && m !== null).map((m) => ({ name: m.name, labels: m.labels ?? {}, replicas: 0 }));
+        const members = (Array.isArray(clusters) ? clusters : [])
+            .filter((m) => typeof m === "object" && m !== null)
+            .map((m) => ({ name: m.name, labels: isPlainObject(m.labels) ? (m.labels as { [key: string]: string }) : {}, replicas: 0 }));
         const seen = new Set<string>();
         const kubefedNamespace = args.kubefedNamespace ?? DEFAULTS.kubefedNamespace;
         workloads.forEach((workload, i) => problems.push(...workloadProblems(workload, i, members, kubefedNamespace, seen)));

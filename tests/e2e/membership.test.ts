@@ -2,6 +2,8 @@
 // removing a member whose kube-apiserver was killed, moving a member to another cluster, repairing
 // objects deleted by hand, destroying with a member down, and recovering a killed `pulumi up`.
 import * as childProcess from "child_process";
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
 import {
@@ -9,6 +11,7 @@ import {
     deploymentReplicas,
     environment,
     environmentUp,
+    execPluginHostKubeconfig,
     federationStack,
     fromBase64,
     killApiserver,
@@ -146,8 +149,12 @@ test("a KubeFedCluster and a ClusterRoleBinding deleted by hand come back with p
     expect(await pendingChanges(stack)).toEqual([]);
 });
 
-test("pulumi destroy right after member2's kube-apiserver is killed, with a Deployment placed on it, completes in bounded time: member1's Deployment deleted, member2 released with a warning, nothing of the federation left on the host", async () => {
-    await deploy([{ name: "member1", tokenRotation: "2026-12" }, { name: "member2" }]);
+test("pulumi destroy right after member2's kube-apiserver is killed, with a Deployment placed on it and a hostKubeconfig of an exec plugin and a CA by file, completes in bounded time: member1's Deployment deleted, member2 released with a warning, nothing of the federation left on the host", async () => {
+    // hostKubeconfig as EKS, GKE and AKS give it: read by the component's hooks and by the plugin at destroy.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kubefed-exec-"));
+    const host = execPluginHostKubeconfig(dir);
+    await previewAndUp(stack, [{ name: "member1", tokenRotation: "2026-12" }, { name: "member2" }], { workload: JSON.stringify(web), hostKubeconfig: host.kubeconfig });
+    const runsBeforeDestroy = host.runs();
     expect(await until(() => deploymentReplicas("member1", "day2", "web") === 1 && deploymentReplicas("member2", "day2", "web") === 1, 60)).toBe(true);
     killApiserver("member2");
     let output = "";
@@ -163,6 +170,9 @@ test("pulumi destroy right after member2's kube-apiserver is killed, with a Depl
         expect(output).toMatch(/The host no longer knows it; left in the member, no longer managed: ServiceAccount kube-federation-system\/member2-host/);
         expect(output).toContain("the federation's Deployments and their namespaces");
         expect(output).not.toMatch(/member "member1" (does not answer|leaves)/);
+        expect(output).not.toMatch(/could not check the members/);
+        // The plugin asked the host with the exec plugin's credentials.
+        expect(host.runs()).toBeGreaterThan(runsBeforeDestroy);
         expect(kubeFedClusterNames()).toEqual([]);
         const left = (kind: string) => kubectl("host", ["get", kind, "-A", "-o", "name"]).trim();
         expect([left("federateddeployments.types.kubefed.io"), left("federatednamespaces.types.kubefed.io")]).toEqual(["", ""]);

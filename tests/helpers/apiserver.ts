@@ -81,10 +81,12 @@ export interface MemberObject {
 
 /**
  * A member as KubeFed left it: namespace shop and Deployment shop/web labelled managed, an
- * unmanaged Deployment beside it. The authorizer sees role changes `lag` reviews late, and
- * `otherBinding` grants updates whatever the role says.
+ * unmanaged Deployment beside it, KubeFed's role there that of `member` (default member2). The
+ * authorizer sees role changes `lag` reviews late, and `otherBinding` grants updates whatever the
+ * role says.
  */
-export function simulatedMember(opts: { lag?: number; otherBinding?: boolean } = {}) {
+export function simulatedMember(opts: { lag?: number; otherBinding?: boolean; member?: string } = {}) {
+    const role = encodeURIComponent(`kubefed-controller-manager:${opts.member ?? "member2"}-host`);
     const objects: MemberObject[] = [
         { kind: "Namespace", name: "shop", labels: { [MANAGED_LABEL]: "true" } },
         { kind: "Namespace", name: "default", labels: {} },
@@ -108,10 +110,10 @@ export function simulatedMember(opts: { lag?: number; otherBinding?: boolean } =
     const handle = (req: ApiRequest) => {
         const [path] = req.path.split("?");
         let m: RegExpMatchArray | null;
-        if (req.method === "PATCH" && (path === `/apis/rbac.authorization.k8s.io/v1/clusterroles/${ROLE}` || path === `/apis/rbac.authorization.k8s.io/v1/namespaces/kube-federation-system/roles/${ROLE}`)) {
+        if (req.method === "PATCH" && (path === `/apis/rbac.authorization.k8s.io/v1/clusterroles/${role}` || path === `/apis/rbac.authorization.k8s.io/v1/namespaces/kube-federation-system/roles/${role}`)) {
             // RBAC's escalation check: granting "*" takes "*", or the escalate verb on this role.
             const grantsAll = (r: PolicyRule[]) => r.some((rule) => rule.verbs.includes("*") && rule.resources?.includes("*"));
-            const mayEscalate = rules.some((rule) => rule.verbs.includes("escalate") && rule.resourceNames?.includes(decodeURIComponent(ROLE)));
+            const mayEscalate = rules.some((rule) => rule.verbs.includes("escalate") && rule.resourceNames?.includes(decodeURIComponent(role)));
             if (grantsAll(req.body.rules) && !grantsAll(rules) && !mayEscalate) {
                 return status(403, "is attempting to grant RBAC permissions not currently held");
             }

@@ -5,6 +5,7 @@ import * as fs from "fs";
 import * as https from "https";
 import * as path from "path";
 import { EngineEvent, LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
+import * as yaml from "js-yaml";
 
 export const ROOT = path.join(__dirname, "..", "..");
 export type ClusterName = "host" | "member1" | "member2";
@@ -154,11 +155,12 @@ export async function federationStack(stackName: string, members: MemberConfig[]
     return stack;
 }
 
-/** Sets the config examples/basic reads for `members`, plus `extra` plain keys (e.g. `workload`). */
+/** Sets the config examples/basic reads for `members`, plus `extra` plain keys (e.g. `workload`); `extra.hostKubeconfig` replaces the host's (a secret). */
 export async function configureMembers(stack: Stack, members: MemberConfig[], extra: Record<string, string> = {}): Promise<void> {
+    const { hostKubeconfig = kubeconfigOf("host"), ...plain } = extra;
     const config: Record<string, { value: string; secret?: boolean }> = {
-        ...Object.fromEntries(Object.entries(extra).map(([key, value]) => [key, { value }])),
-        hostKubeconfig: { value: kubeconfigOf("host"), secret: true },
+        ...Object.fromEntries(Object.entries(plain).map(([key, value]) => [key, { value }])),
+        hostKubeconfig: { value: hostKubeconfig, secret: true },
         members: { value: JSON.stringify(members.map((m) => m.name)) },
         waitForReady: { value: "true" },
     };
@@ -411,4 +413,25 @@ export function apiStatusWithToken(cluster: ClusterName, token: string): Promise
         req.on("error", reject);
         req.end();
     });
+}
+
+/**
+ * The host's kubeconfig as EKS, GKE and AKS hand them out: the CA by file and the credentials from
+ * an exec plugin (a script that prints the admin token as an ExecCredential and counts its runs
+ * in `<dir>/runs`), written to `dir`.
+ */
+export function execPluginHostKubeconfig(dir: string): { kubeconfig: string; runs: () => number } {
+    const config = yaml.load(kubeconfigOf("host")) as any;
+    const cluster = config.clusters[0].cluster;
+    fs.writeFileSync(path.join(dir, "host-ca.crt"), Buffer.from(cluster["certificate-authority-data"], "base64"));
+    delete cluster["certificate-authority-data"];
+    cluster["certificate-authority"] = path.join(dir, "host-ca.crt");
+    const credential = JSON.stringify({ apiVersion: "client.authentication.k8s.io/v1", kind: "ExecCredential", status: { token: adminTokenOf("host") } });
+    const script = path.join(dir, "host-credential.sh");
+    fs.writeFileSync(script, `#!/bin/sh\necho run >> '${path.join(dir, "runs")}'\ncat <<'EOF'\n${credential}\nEOF\n`, { mode: 0o700 });
+    for (const user of config.users) {
+        user.user = { exec: { apiVersion: "client.authentication.k8s.io/v1", command: script, interactiveMode: "Never" } };
+    }
+    const runs = () => (fs.existsSync(path.join(dir, "runs")) ? fs.readFileSync(path.join(dir, "runs"), "utf8").split("\n").filter(Boolean).length : 0);
+    return { kubeconfig: yaml.dump(config), runs };
 }

@@ -53,6 +53,21 @@ export function fixtureKubeconfig(member: string): string {
     });
 }
 
+/** The fixture kubeconfig of `member` (see fixtureKubeconfig), its parsed document changed by `change`. */
+export function fixtureKubeconfigWith(member: string, change: (doc: any) => void): string {
+    const doc = yaml.load(fixtureKubeconfig(member)) as any;
+    change(doc);
+    return yaml.dump(doc, { lineWidth: -1 });
+}
+
+/** A real private key (PEM): the test API server's. */
+export function fixturePrivateKey(): string {
+    return fs.readFileSync(path.join(FIXTURES, "test-apiserver-key.pem"), "utf8");
+}
+
+/** A file that exists and can be read (a CA of the fixtures), for kubeconfigs that name files. */
+export const READABLE_FIXTURE_FILE = path.join(FIXTURES, "member1-ca.pem");
+
 export function member(name: string, extra: Partial<MemberClusterArgs> = {}): MemberClusterArgs {
     return { name, kubeconfig: fixtureKubeconfig(name), ...extra };
 }

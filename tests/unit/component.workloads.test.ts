@@ -1,6 +1,8 @@
 // The federated workloads the component registers on the host, under the mocks.
 import { KubefedFederationArgs } from "../../src";
 import { renderMemberKubeconfig } from "../../src/kubeconfig";
+import { narrowedRules } from "../../src/orphan";
+import { ALL_RESOURCES_RULE, NON_RESOURCE_GET_RULE } from "../../src/rbac";
 import { simulatedHost, simulatedMember, startApiServer, TEST_APISERVER_CA, TestApiServer } from "../helpers/apiserver";
 import { b64, byKind, callHook, changes, crdValidator, DEFAULT_TEARDOWN_SETTINGS, find, FederationRun, member, runFederation, wireSecret, workload } from "../helpers/mocks";
 
@@ -8,6 +10,8 @@ const FD = "kubernetes:types.kubefed.io/v1beta1:FederatedDeployment";
 const FNS = "kubernetes:types.kubefed.io/v1beta1:FederatedNamespace";
 const RSP = "kubernetes:scheduling.kubefed.io/v1alpha1:ReplicaSchedulingPreference";
 const CONFIGMAP = "kubernetes:core/v1:ConfigMap";
+
+jest.setTimeout(30_000); // the first hook that asks the host loads @kubernetes/client-node
 
 const members = () => [member("member1", { labels: { region: "eu" } }), member("member2", { replicas: 2, labels: { region: "us" } })];
 const withWorkload = (extra: Parameters<typeof workload>[2] = {}): KubefedFederationArgs => ({ clusters: members(), workloads: [workload("web", "shop", extra)] });
@@ -172,7 +176,7 @@ describe("orphanWorkloadsOnUnjoin", () => {
         await server!.close();
         server = undefined;
         const error = await callHook(RELEASE, { resourceName: "fed-kubeconfig", oldInputs });
-        expect(error).toContain('orphanWorkloadsOnUnjoin: could not leave the workloads of departing member "member2" running: PATCH https://127.0.0.1:');
+        expect(error).toContain('orphanWorkloadsOnUnjoin: could not leave the workloads of departing member "member2" running: member "member2": PATCH https://127.0.0.1:');
         expect(error).toContain("Nothing was unjoined. Make the member reachable from here, or set orphanWorkloadsOnUnjoin to false to let KubeFed delete them.");
         expect(await callHook(GUARD, { resourceName: "fed-shop-web", oldInputs: placedOnBoth })).toBe(
             "orphanWorkloadsOnUnjoin: fed-shop-web would drop member2, whose workloads were not released first (the kubeconfig Secret must be updated in place: give the host provider enableSecretMutable: true; " +
@@ -202,6 +206,52 @@ describe("orphanWorkloadsOnUnjoin", () => {
         } finally {
             await hostServer.close();
         }
+    });
+});
+
+describe("orphanWorkloadsOnUnjoin, more than one member or update", () => {
+    const RELEASE = "fed-release-departing-workloads";
+    const servers: TestApiServer[] = [];
+    afterEach(async () => {
+        await Promise.all(servers.splice(0).map((s) => s.close()));
+    });
+    async function memberData(members: [string, ReturnType<typeof simulatedMember> | undefined][]) {
+        const entries: Record<string, string> = {};
+        for (const [name, simulated] of members) {
+            let url = "https://127.0.0.1:1";
+            if (simulated) {
+                const s = await startApiServer(simulated.handle);
+                servers.push(s);
+                url = s.url;
+            }
+            entries[`kubeconfig-${name}`] = b64(renderMemberKubeconfig({ clusterName: name, userName: `${name}-host`, server: url, caPem: TEST_APISERVER_CA, token: `token-of-${name}` }));
+        }
+        return { data: wireSecret(entries) };
+    }
+
+    test("two members leave and the second cannot be released: the first gets KubeFed's role back, and the error says so", async () => {
+        await runFederation({ clusters: [], workloads: [], orphanWorkloadsOnUnjoin: true });
+        const [first, second] = [simulatedMember({ member: "member1" }), simulatedMember({ member: "member2" })];
+        const oldInputs = await memberData([["member1", first], ["member2", undefined]]);
+        const error = await callHook(RELEASE, { resourceName: "fed-kubeconfig", oldInputs });
+        expect(error).toContain('could not leave the workloads of departing member "member2" running');
+        expect(error).toContain(`KubeFed's role was also restored in "member1", released earlier in this update. Nothing was unjoined.`);
+        expect(first.rules()).toEqual([ALL_RESOURCES_RULE, NON_RESOURCE_GET_RULE]);
+        void second;
+    });
+
+    test("with hostKubeconfig, a member released by a failed update and declared again gets KubeFed's role back, and its release record is removed", async () => {
+        const host = simulatedHost([{ metadata: { name: "member2", labels: { "kubefed-iac.io/federation": "federation" }, annotations: { "kubefed-iac.io/workloads-released": "true" } }, spec: { secretRef: { name: "member2-host-token" } } }], []);
+        const hostServer = await startApiServer(host.handle);
+        servers.push(hostServer);
+        const hostKubeconfig = renderMemberKubeconfig({ clusterName: "host", userName: "admin", server: hostServer.url, caPem: TEST_APISERVER_CA, token: "host-admin" });
+        await runFederation({ clusters: members(), workloads: [], orphanWorkloadsOnUnjoin: true, hostKubeconfig });
+        const member2 = simulatedMember({ member: "member2" });
+        member2.setRules(narrowedRules("Cluster", "kubefed-controller-manager:member2-host"));
+        const data = await memberData([["member1", undefined], ["member2", member2]]);
+        expect(await callHook(RELEASE, { resourceName: "fed-kubeconfig", oldInputs: data, newInputs: data })).toBeUndefined();
+        expect(member2.rules()).toEqual([ALL_RESOURCES_RULE, NON_RESOURCE_GET_RULE]);
+        expect(host.clusters[0].metadata.annotations).toEqual({});
     });
 });
 

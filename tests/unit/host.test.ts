@@ -11,7 +11,7 @@ afterEach(() => server?.close());
 
 async function hostApi(host: ReturnType<typeof simulatedHost>) {
     server = await startApiServer(host.handle);
-    return kubeApi({ server: server.url, caPem: TEST_APISERVER_CA, token: "admin" });
+    return kubeApi({ server: server.url, caPem: TEST_APISERVER_CA, token: "admin" }, "the host");
 }
 
 const kubefedctlJoined = (): SimulatedKubeFedCluster => ({ metadata: { name: "member1" }, spec: { secretRef: { name: "member1-x7k2p" } } });
@@ -77,7 +77,7 @@ test("why a member is not Ready: KubeFed's conditions, in one line that names th
 
 test("the host's errors other than 404 are not swallowed", async () => {
     server = await startApiServer(() => status(403, "kubefedclusters.core.kubefed.io is forbidden"));
-    const api = kubeApi({ server: server.url, caPem: TEST_APISERVER_CA, token: "t" });
+    const api = kubeApi({ server: server.url, caPem: TEST_APISERVER_CA, token: "t" }, "the host");
     await expect(recordReplacedSecret(api, NS, "member1", "member1-host-token")).rejects.toThrow("403 Forbidden: kubefedclusters.core.kubefed.io is forbidden");
     await expect(kubeFedClusterConditions(api, NS, "member1")).rejects.toThrow("403");
 });

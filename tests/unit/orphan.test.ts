@@ -2,7 +2,7 @@
 // API server that plays the RBAC authorizer and the objects KubeFed labelled.
 import { JoinSettings } from "../../src/join";
 import { kubeApi } from "../../src/kubeapi";
-import { departingMembers, MANAGED_LABEL, narrowedRules, placedOn, RELEASE_RULES, releaseWorkloads } from "../../src/orphan";
+import { departingMembers, MANAGED_LABEL, narrowedRules, placedOn, RELEASE_RULES, releaseAll, releaseWorkloads } from "../../src/orphan";
 import { ALL_RESOURCES_RULE, NON_RESOURCE_GET_RULE } from "../../src/rbac";
 import { ROLE, simulatedMember, startApiServer, TEST_APISERVER_CA, TestApiServer } from "../helpers/apiserver";
 
@@ -14,7 +14,7 @@ afterEach(() => server?.close());
 
 async function release(member: ReturnType<typeof simulatedMember>, settings = CLUSTER, options = {}) {
     server = await startApiServer(member.handle);
-    return releaseWorkloads(kubeApi({ server: server.url, caPem: TEST_APISERVER_CA, token: "kubefed-sa-token" }), "member2", settings, options);
+    return releaseWorkloads(kubeApi({ server: server.url, caPem: TEST_APISERVER_CA, token: "kubefed-sa-token" }, `member "member2"`), "member2", settings, options);
 }
 
 test("narrows KubeFed's role, waits until updates are denied, then unlabels the managed Namespaces and Deployments", async () => {
@@ -67,7 +67,7 @@ test("a release that fails half-way gives KubeFed its role back (the member stay
     const failing = (req: Parameters<typeof member.handle>[0]) =>
         req.method === "PATCH" && req.path.startsWith("/apis/apps/") ? { status: 500, body: { kind: "Status", message: "etcdserver: request timed out" } } : member.handle(req);
     server = await startApiServer(failing);
-    const api = kubeApi({ server: server.url, caPem: TEST_APISERVER_CA, token: "kubefed-sa-token" });
+    const api = kubeApi({ server: server.url, caPem: TEST_APISERVER_CA, token: "kubefed-sa-token" }, `member "member2"`);
     await expect(releaseWorkloads(api, "member2", CLUSTER)).rejects.toThrow(/500 Internal Server Error: etcdserver: request timed out \(KubeFed's role there was restored\)$/);
     expect(member.rules()).toEqual([ALL_RESOURCES_RULE, NON_RESOURCE_GET_RULE]);
 
@@ -79,8 +79,8 @@ test("a release that fails half-way gives KubeFed its role back (the member stay
             ? member.handle({ ...req, body: { rules: req.body.rules.filter((r: { verbs: string[] }) => !r.verbs.includes("escalate")) } })
             : failing(req);
     server = await startApiServer(noEscalate);
-    await expect(releaseWorkloads(kubeApi({ server: server.url, caPem: TEST_APISERVER_CA, token: "t" }), "member2", CLUSTER)).rejects.toThrow(
-        /and KubeFed's role could not be restored \(PATCH .*: 403 Forbidden: is attempting to grant RBAC permissions not currently held\): `pulumi up --refresh` restores it$/,
+    await expect(releaseWorkloads(kubeApi({ server: server.url, caPem: TEST_APISERVER_CA, token: "t" }, `member "member2"`), "member2", CLUSTER)).rejects.toThrow(
+        /and KubeFed's role could not be restored \(member "member2": PATCH .*: 403 Forbidden: is attempting to grant RBAC permissions not currently held\): `pulumi up --refresh` restores it$/,
     );
 });
 
@@ -94,4 +94,45 @@ test("a placement's members, from a federated resource's clusters or a schedulin
     expect(placedOn({ spec: { clusters: { m1: { weight: 1 }, m2: { weight: 2 } } } })).toEqual(["m1", "m2"]);
     expect(placedOn({ spec: { placement: { clusterSelector: { matchLabels: { a: "b" } } } } } as never)).toEqual([]);
     expect(placedOn(undefined)).toEqual([]);
+});
+
+describe("releaseAll: all departing members or none", () => {
+    const servers: TestApiServer[] = [];
+    afterEach(async () => {
+        await Promise.all(servers.splice(0).map((s) => s.close()));
+    });
+    const departing = async (member: string, simulated: ReturnType<typeof simulatedMember>) => {
+        const s = await startApiServer(simulated.handle);
+        servers.push(s);
+        return { member, api: async () => kubeApi({ server: s.url, caPem: TEST_APISERVER_CA, token: "t" }, `member "${member}"`) };
+    };
+    const JOINED = [ALL_RESOURCES_RULE, NON_RESOURCE_GET_RULE];
+
+    test("all released: what each left running", async () => {
+        const [a, b] = [simulatedMember({ member: "member1" }), simulatedMember({ member: "member2" })];
+        const released = await releaseAll([await departing("member1", a), await departing("member2", b)], CLUSTER);
+        expect([...released]).toEqual([["member1", ["namespace shop", "deployment shop/web"]], ["member2", ["namespace shop", "deployment shop/web"]]]);
+        expect([a.rules(), b.rules()]).toEqual([narrowedRules("Cluster", "kubefed-controller-manager:member1-host"), narrowedRules("Cluster", "kubefed-controller-manager:member2-host")]);
+    });
+
+    test("when a later member fails, the members released before it get KubeFed's role back, and the error names them", async () => {
+        const first = simulatedMember({ member: "member1" });
+        const second = simulatedMember({ member: "member2", otherBinding: true });
+        const error = await releaseAll([await departing("member1", first), await departing("member2", second)], CLUSTER, { timeoutMs: 200, pollMs: 50 }).then(
+            () => "",
+            (e: Error) => e.message,
+        );
+        expect(error).toMatch(/^could not leave the workloads of departing member "member2" running: KubeFed's service account may still update Deployments/);
+        expect(error).toContain(`KubeFed's role was also restored in "member1", released earlier in this update.`);
+        expect([first.rules(), second.rules()]).toEqual([JOINED, JOINED]);
+    });
+
+    test("a member whose client cannot even be made (a proxy) fails the release the same way", async () => {
+        const first = simulatedMember({ member: "member1" });
+        const unusable = { member: "member2", api: async () => kubeApi({ server: "https://m:6443", token: "t", proxyURL: "http://p:3128" }, 'member "member2"') };
+        await expect(releaseAll([await departing("member1", first), unusable], CLUSTER)).rejects.toThrow(
+            /departing member "member2" running: member "member2" is reached through a proxy.*also restored in "member1"/,
+        );
+        expect(first.rules()).toEqual(JOINED);
+    });
 });

@@ -42,7 +42,7 @@ async function run(clusters: SimulatedKubeFedCluster[], memberServers: { [member
     const server = await startApiServer((req) => route?.(req) ?? (req.path === KUBECONFIG_SECRET ? { status: 200, body: { data: kubeconfigData(memberServers) } } : host.handle(req)));
     servers.push(server);
     const messages: { info: string[]; warn: string[] } = { info: [], warn: [] };
-    const released = releaseUnreachableMembers(kubeApi({ server: server.url, caPem: TEST_APISERVER_CA, token: "admin" }), SETTINGS, {
+    const released = releaseUnreachableMembers(kubeApi({ server: server.url, caPem: TEST_APISERVER_CA, token: "admin" }, "the host"), SETTINGS, {
         waitSeconds: 5,
         pollSeconds: 0.05,
         info: (m) => void messages.info.push(m),
@@ -117,6 +117,6 @@ test("only this federation's members: with its label and an entry in its kubecon
 test("a KubeFedCluster that cannot be deleted: one error that names the member and why it is released", async () => {
     const { released } = await run([cluster("member2", ready("False"))], { member2: DEAD }, {}, (req) => (req.method === "DELETE" ? status(403, "kubefedclusters is forbidden") : undefined));
     await expect(released).rejects.toThrow(
-        /^member "member2" cannot be reached \(KubeFed says Ready=False \(ClusterNotReachable\): cluster is not reachable\), and its KubeFedCluster could not be deleted so that KubeFed lets the federated objects go: DELETE .*member2: 403 Forbidden: kubefedclusters is forbidden$/,
+        /^member "member2" cannot be reached \(KubeFed says Ready=False \(ClusterNotReachable\): cluster is not reachable\), and its KubeFedCluster could not be deleted so that KubeFed lets the federated objects go: the host: DELETE .*member2: 403 Forbidden: kubefedclusters is forbidden$/,
     );
 });
