@@ -324,6 +324,7 @@ export async function refusal(args: unknown): Promise<{ error: Error; registrati
  * unhandled rejections, which Jest's sandbox cannot observe. `program` is TypeScript that sees
  * `pulumi`, `KubefedFederation` and the exports of this file.
  */
+/** Runs `program` under the mocks in a process of its own; its output has a line `created: <type> <name>` per resource created. */
 export function runInChildProcess(program: string): { status: number | null; output: string } {
     const root = path.join(__dirname, "..", "..");
     const script = `
@@ -333,7 +334,7 @@ export function runInChildProcess(program: string): { status: number | null; out
         process.on("unhandledRejection", (e) => { console.error("update failed: " + (e && e.message)); process.exitCode = 1; });
         const pulumi = require("@pulumi/pulumi");
         const helpers = require("./tests/helpers/mocks.ts");
-        pulumi.runtime.setMocks({ newResource: (a) => ({ id: a.name + "-id", state: { ...a.inputs, ...helpers.mockState(a.type, a.inputs) } }), call: (a) => a.inputs }, "p", "s", false)
+        pulumi.runtime.setMocks({ newResource: (a) => { console.log("created: " + a.type + " " + a.name); return { id: a.name + "-id", state: { ...a.inputs, ...helpers.mockState(a.type, a.inputs) } }; }, call: (a) => a.inputs }, "p", "s", false)
             .then(() => {
                 // The SDK's mock monitor does not answer hook registrations: accept them.
                 pulumi.runtime.getMonitor().registerResourceHook = (req, callback) => callback(null, {});

@@ -346,6 +346,30 @@ test("kubeconfigs known only at deploy time are checked then: one error that nam
     expect(output).not.toContain('member "member9"');
 });
 
+test("nothing is created when a deploy-time check fails: not a member's service account, token, role or binding, nor anything on the host", async () => {
+    const created = (output: string) => output.split("\n").filter((l) => l.startsWith("created: ") && !l.startsWith("created: pulumi:providers:") && !l.startsWith("created: kubefed:index:KubefedFederation "));
+    const badMember = runInChildProcess(`
+        new KubefedFederation("fed", { clusters: [
+            helpers.member("member6"),
+            helpers.member("member8", { kubeconfig: pulumi.secret("hello") }),
+        ], workloads: [helpers.workload("web", "shop")] });`);
+    expect(badMember.status).toBe(1);
+    expect(badMember.output).toContain('  - member "member8": kubeconfig is not a kubeconfig');
+    expect(created(badMember.output)).toEqual([]);
+
+    // A hostKubeconfig that is a secret is checked with them, as kubectl would read it.
+    const badHost = runInChildProcess(`
+        new KubefedFederation("fed", { clusters: [helpers.member("member6")], hostKubeconfig: pulumi.secret(helpers.fixtureKubeconfig("host").replace(/token: .*/, "exec: {command: ''}")) });`);
+    expect(badHost.status).toBe(1);
+    expect(badHost.output).toMatch(/update failed: KubefedFederation "fed" has 2 invalid arguments:\n {2}- hostKubeconfig: kubeconfig user "admin": exec has no command/);
+    expect(created(badHost.output)).toEqual([]);
+
+    // The same program with good inputs creates its objects (the check above can fail).
+    const good = runInChildProcess(`new KubefedFederation("fed", { clusters: [helpers.member("member6", { kubeconfig: pulumi.secret(helpers.fixtureKubeconfig("member6")) })], hostKubeconfig: pulumi.secret(helpers.fixtureKubeconfig("host")) });`);
+    expect(good.status).toBe(0);
+    expect(created(good.output)).toEqual(expect.arrayContaining([expect.stringMatching(/^created: kubernetes:core\/v1:ServiceAccount /), expect.stringMatching(/KubeFedCluster/)]));
+});
+
 describe("against KubeFed v0.10.0's CRD schema", () => {
     const validate = crdValidator("core-crds.yaml", "KubeFedCluster");
 
