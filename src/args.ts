@@ -78,6 +78,62 @@ export interface FederatedDeploymentArgs {
     totalReplicas?: number;
 }
 
+/** One JSON patch operation of an override; KubeFed applies them in order to a member's copy. */
+export interface OverridePatch {
+    /** A JSON pointer into the object, e.g. `/spec/template/spec/containers/0/image`. */
+    path: string;
+    /** "replace" (default), "add" or "remove". */
+    op?: "add" | "remove" | "replace";
+    /** The value for "add" and "replace"; may hold Pulumi secrets. */
+    value?: pulumi.Input<any>;
+}
+
+/** Per-member differences: `patches` apply to the members named in `clusters`, or selected by `clusterSelector`. */
+export interface OverrideRule {
+    /** Members by name; each must be placed. */
+    clusters?: string[];
+    /** Members by label; must match at least one placed member. */
+    clusterSelector?: { [key: string]: string };
+    /** Applied in order; a later rule wins on the same path. */
+    patches: OverridePatch[];
+}
+
+/** Any Kubernetes object, federated to some or all members. */
+export interface FederatedResourceArgs {
+    /**
+     * The object as it is to be in each member: `apiVersion`, `kind`, `metadata` (a `name`, a
+     * `namespace` for a namespaced kind, labels and annotations) and the rest (spec, data, ...).
+     * Values inside may be outputs and secrets; a Secret's data always stays secret.
+     */
+    object: { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: pulumi.Input<{ [key: string]: pulumi.Input<string> }>; annotations?: pulumi.Input<{ [key: string]: pulumi.Input<string> }> }; [field: string]: any };
+    /** Placement by member name (each must be a member). */
+    clusters?: string[];
+    /** Placement by member labels. Neither this nor `clusters`: every member. */
+    clusterSelector?: { [key: string]: string };
+    /** Per-member differences, resolved into KubeFed's overrides per placed member. */
+    overrides?: OverrideRule[];
+}
+
+/** A type to federate beyond the ten KubeFed's chart enables: what `kubefedctl enable` does. */
+export interface FederatedTypeArgs {
+    /** The API group of the type, e.g. "example.com" ("" for the core group). */
+    group: string;
+    /** The version to federate, e.g. "v1". */
+    version: string;
+    /** The kind, e.g. "Widget". */
+    kind: string;
+    /** The plural resource name, e.g. "widgets". */
+    plural: string;
+    /** Whether objects of the type live in a namespace. */
+    namespaced: boolean;
+}
+
+/** Where KubeFed has propagated one federated resource: per placed member, whether it is there, and KubeFed's reason when not. */
+export interface ResourcePropagation {
+    /** Per placed member: `propagated`, and KubeFed's `reason` when not. */
+    members: { [member: string]: { propagated: boolean; reason?: string } };
+}
+
 export interface KubefedFederationArgs {
     /** The member clusters (a plain array, may be empty). */
     clusters: MemberClusterArgs[];
@@ -120,6 +176,10 @@ export interface KubefedFederationArgs {
     propagationTimeoutSeconds?: number;
     /** Deployments the federation runs on its members. */
     workloads?: FederatedDeploymentArgs[];
+    /** Objects of any federated kind, each with its placement and per-member overrides. */
+    resources?: FederatedResourceArgs[];
+    /** Types to federate beyond the ten KubeFed enables (`kubefedctl enable`, as code). */
+    federatedTypes?: FederatedTypeArgs[];
     /**
      * When a member leaves `clusters`, leave its workloads running there, no longer managed by
      * KubeFed, instead of deleting them from it; default false. Needs `enableSecretMutable` on the

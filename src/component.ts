@@ -2,11 +2,12 @@
 // what the objects contain lives in federation.ts, join.ts and rbac.ts.
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ClusterDescription, KubefedFederationArgs } from "./args";
+import { ClusterDescription, KubefedFederationArgs, ResourcePropagation } from "./args";
+import { registerFederated, Registrar } from "./registration/federated";
 import { describeMember, isReady, KubeFedClusterStatus } from "./describe";
 import { caBundleBase64, EndpointInputs, MemberEndpoint, resolveMemberEndpoint, resolveMemberEndpoints } from "./endpoint";
 import { federationConfigMap, kubeconfigSecret, kubeconfigSecretData, renderFederationDocument } from "./federation";
-import { hostJoinObjects, kubeFedClusterRevision, memberAccess, memberJoinObjects, readyWaitAnnotations, TOKEN_KEY } from "./join";
+import { hostJoinObjects, revisionOf, memberAccess, memberJoinObjects, readyWaitAnnotations, TOKEN_KEY } from "./join";
 import { hostKubeApi, KubeApi } from "./kubeapi";
 import { departureReport } from "./hooks/departure-report";
 import { hostHooks } from "./hooks/host-hooks";
@@ -18,8 +19,7 @@ import { hostKubeconfigProblems, MemberAccess } from "./kubeconfig";
 import { KubernetesObject } from "./objects";
 import { memberRBAC } from "./rbac";
 import { UnreachableMemberRelease } from "./teardown-resource";
-import { FederationSettings, KubefedValidationError, MemberSpec, validateFederationArgs, WorkloadSpec } from "./validate";
-import { deploymentTemplate, federatedDeployment, federatedNamespace, placedMembers, replicaSchedulingPreference } from "./workloads";
+import { FederationSettings, KubefedValidationError, MemberSpec, validateFederationArgs } from "./validate";
 
 export const KUBEFED_FEDERATION_TYPE = "kubefed:index:KubefedFederation";
 
@@ -28,6 +28,7 @@ type ResourceClass = new (name: string, args: any, opts?: pulumi.CustomResourceO
 // The typed pulumi-kubernetes class of each kind the pure layer produces; anything else
 // (KubeFedCluster) is a CustomResource.
 const RESOURCE_CLASSES: { [apiVersionKind: string]: ResourceClass } = {
+    "apiextensions.k8s.io/v1/CustomResourceDefinition": k8s.apiextensions.v1.CustomResourceDefinition,
     "v1/ConfigMap": k8s.core.v1.ConfigMap,
     "v1/Secret": k8s.core.v1.Secret,
     "v1/ServiceAccount": k8s.core.v1.ServiceAccount,
@@ -100,12 +101,18 @@ export class KubefedFederation extends pulumi.ComponentResource {
     public readonly clusterNames: pulumi.Output<string[]>;
     /** Per member, what `kubefed describe` shows. Contains no credentials. */
     public readonly clusters: pulumi.Output<{ [name: string]: ClusterDescription }>;
+    /**
+     * Per federated resource and workload (`<kind>/<namespace>/<name>`, `<kind>/<name>` when
+     * cluster-scoped), per placed member: whether KubeFed has propagated it there, and when not,
+     * KubeFed's reason (e.g. ClusterNotReady), as of the end of the update that last changed it.
+     */
+    public readonly propagation: pulumi.Output<{ [key: string]: ResourcePropagation }>;
     /** Resolves once the deploy-time checks pass (see deployTimeChecks). */
     private readonly gate: pulumi.Output<true>;
 
     constructor(name: string, args: KubefedFederationArgs, opts?: pulumi.ComponentResourceOptions) {
         // Before anything is registered: one error that lists every problem.
-        const { settings, members, workloads } = validateFederationArgs(name, args);
+        const { settings, members, workloads, resources, types } = validateFederationArgs(name, args);
         // No args here: component inputs are stored in state, and these hold credentials.
         super(KUBEFED_FEDERATION_TYPE, name, {}, opts);
 
@@ -140,20 +147,24 @@ export class KubefedFederation extends pulumi.ComponentResource {
             hooks: { beforeUpdate: [...(orphaning ? [orphaning.release] : []), departureReport(name, memberNames, settings, log)] },
         });
 
-        let federated: pulumi.Resource[] = [];
-        if (workloads.length > 0) {
-            const report = propagationReport(name, log);
-            federated = this.registerWorkloads(name, workloads, joined, settings, aliases, {
-                // After the Secret: with orphanWorkloadsOnUnjoin, its update releases departing members before any placement changes.
-                dependsOn: [kubeconfigSecretResource],
-                hooks: { beforeUpdate: orphaning ? [orphaning.guard] : [], afterCreate: [report], afterUpdate: [report] },
-            });
-        }
+        const report = propagationReport(name, log);
+        const federated = registerFederated(this.registrar(), {
+            component: name,
+            settings,
+            members,
+            kubeFedClusters: new Map(joined.map((j) => [j.spec.name, j.kubeFedCluster])),
+            workloads,
+            resources,
+            types,
+            aliases,
+            // After the Secret: with orphanWorkloadsOnUnjoin, its update releases departing members before any placement changes.
+            opts: { dependsOn: [kubeconfigSecretResource], hooks: { beforeUpdate: orphaning ? [orphaning.guard] : [], afterCreate: [report], afterUpdate: [report] } },
+        });
         if (args.hostKubeconfig !== undefined) {
             // Depends on every federated object and KubeFedCluster: destroy deletes it first (teardown.ts).
             new UnreachableMemberRelease(names.unreachableMemberRelease(name), { hostKubeconfig: args.hostKubeconfig, settings }, {
                 parent: this,
-                dependsOn: this.gated([...federated, ...joined.map((j) => j.kubeFedCluster)]),
+                dependsOn: this.gated([...federated.objects, ...joined.map((j) => j.kubeFedCluster)]),
             });
         }
 
@@ -170,7 +181,8 @@ export class KubefedFederation extends pulumi.ComponentResource {
                 }),
             )
             .apply((descriptions) => Object.fromEntries(descriptions.map((d) => [d.name, d])));
-        this.registerOutputs({ clusterNames: this.clusterNames, clusters: this.clusters });
+        this.propagation = federated.propagation;
+        this.registerOutputs({ clusterNames: this.clusterNames, clusters: this.clusters, propagation: this.propagation });
     }
 
     /** Registers one member's join: its objects in the member, then its objects on the host. */
@@ -232,7 +244,7 @@ export class KubefedFederation extends pulumi.ComponentResource {
             // Waits for the object of this revision to be Ready (see REVISION_ANNOTATION).
             const { spec, metadata } = onHost.kubeFedCluster as KubernetesObject<unknown> & { spec: unknown };
             const { labels, annotations } = metadata;
-            const revision = pulumi.unsecret(pulumi.output({ spec, metadata: { labels, annotations } }).apply(kubeFedClusterRevision));
+            const revision = pulumi.unsecret(pulumi.output({ spec, metadata: { labels, annotations } }).apply(revisionOf));
             metadata.annotations = revision.apply((r) => ({ ...annotations, ...readyWaitAnnotations(r, settings.readyTimeoutSeconds) })) as unknown as { [key: string]: string };
         }
         const hostTokenSecret = this.register(logical("host-token"), onHost.tokenSecret, { additionalSecretOutputs: ["data", "stringData"] });
@@ -298,54 +310,6 @@ export class KubefedFederation extends pulumi.ComponentResource {
     }
 
     /**
-     * Registers the federated workloads on the host: per namespace the namespace and its
-     * FederatedNamespace (on every member: its placement never shrinks), per workload its
-     * ReplicaSchedulingPreference (active with totalReplicas, else inactive) and its
-     * FederatedDeployment, which depends on the preference and on the KubeFedClusters it is placed
-     * on. A member's removal is thus an update of the placements, which waits for KubeFed to delete
-     * the workload from the member, before the deletion of its KubeFedCluster and credentials.
-     * `opts` adds the kubeconfig Secret as a dependency, and the hooks. Returns the federated objects.
-     */
-    private registerWorkloads(
-        name: string,
-        workloads: WorkloadSpec[],
-        joined: JoinedMember[],
-        settings: FederationSettings,
-        aliases: LegacyAliases,
-        opts: { dependsOn: pulumi.Resource[]; hooks: pulumi.ResourceHookBinding },
-    ): pulumi.Resource[] {
-        const federated: pulumi.Resource[] = [];
-        const members = joined.map((j) => j.spec);
-        const kubeFedClusters = new Map(joined.map((j) => [j.spec.name, j.kubeFedCluster]));
-        const kubeFedClustersOf = (placed: { name: string }[]) => placed.map((m) => kubeFedClusters.get(m.name)!);
-        for (const namespace of [...new Set(workloads.map((w) => w.namespace))]) {
-            const namespaceName = names.namespace(name, namespace);
-            const hostNamespace = new k8s.core.v1.NamespacePatch(namespaceName, { metadata: { name: namespace } }, { parent: this, aliases: aliases.hostNamespace(namespace), dependsOn: this.gated([]) });
-            const fedNamespace = this.register({ name: namespaceName, aliases: aliases.federatedNamespace(namespace) }, federatedNamespace(namespace, settings.federationName, settings), {
-                dependsOn: [...opts.dependsOn, hostNamespace, ...kubeFedClustersOf(members)],
-                hooks: opts.hooks,
-            });
-            federated.push(fedNamespace);
-            for (const workload of workloads.filter((w) => w.namespace === namespace)) {
-                const onMembers = placedMembers(workload, members);
-                const logicalName = names.workload(name, namespace, workload.name);
-                const dependsOn = [fedNamespace, ...kubeFedClustersOf(onMembers)];
-                const preference = this.register({ name: logicalName, aliases: aliases.scheduling(namespace, workload.name) }, replicaSchedulingPreference(workload, onMembers), {
-                    dependsOn,
-                    hooks: { beforeUpdate: opts.hooks.beforeUpdate },
-                });
-                const template = pulumi.output(workload.spec).apply(deploymentTemplate);
-                const deployment = this.register({ name: logicalName, aliases: aliases.federatedDeployment(namespace, workload.name) }, federatedDeployment(workload, onMembers, template, settings), {
-                    dependsOn: [...dependsOn, preference],
-                    hooks: opts.hooks,
-                });
-                federated.push(deployment);
-            }
-        }
-        return federated;
-    }
-
-    /**
      * Registers a plain object as a child resource, under its logical name (a string, or a name
      * with the aliases of its earlier names; see names.ts); fixed names mean delete before replace.
      */
@@ -353,6 +317,11 @@ export class KubefedFederation extends pulumi.ComponentResource {
         const { name, aliases } = typeof logical === "string" ? { name: logical, aliases: [] } : logical;
         const resourceClass = RESOURCE_CLASSES[`${object.apiVersion}/${object.kind}`] ?? k8s.apiextensions.CustomResource;
         return new resourceClass(name, object, { deleteBeforeReplace: true, ...opts, dependsOn: this.gated(opts.dependsOn), parent: this, ...(aliases.length > 0 ? { aliases } : {}) });
+    }
+
+    /** What registration modules need of the component (registration/). */
+    private registrar(): Registrar {
+        return { parent: this, register: (logical, object, opts) => this.register(logical, object, opts), gated: (dependsOn) => this.gated(dependsOn) };
     }
 
     /** `dependsOn` once the deploy-time checks have passed: a child registered with it is not created when they fail. */

@@ -7,6 +7,7 @@ import { MemberAccess } from "./kubeconfig";
 import { fromBase64, KubernetesObject } from "./objects";
 import { memberRBAC } from "./rbac";
 import { FederationSettings, MemberSpec } from "./validate";
+import { WAIT_FOR_SYNC } from "./placement";
 import { FEDERATION_LABEL } from "./workloads";
 
 /** The member fields a join reads; all plain. (Its TLS validations and proxy come with its endpoint, kubeconfig defaults applied.) */
@@ -153,20 +154,30 @@ export function hostJoinObjects<V, L = string[]>(member: JoinMember, settings: H
     };
 }
 
-/** What the KubeFedCluster's revision hashes: its spec, labels and annotations, with every object's keys sorted. */
-export function kubeFedClusterRevision(object: { spec: unknown; metadata: { labels?: unknown; annotations?: unknown } }): string {
+/** What an object's revision hashes: its spec, labels and annotations, with every object's keys sorted (a KubeFedCluster's, a federated object's). */
+export function revisionOf(object: { spec: unknown; metadata: { labels?: unknown; annotations?: unknown } }): string {
     const sorted = (value: unknown): unknown =>
         Array.isArray(value) ? value.map(sorted) : value && typeof value === "object" ? Object.fromEntries(Object.keys(value).sort().map((k) => [k, sorted((value as Record<string, unknown>)[k])])) : value;
     const applied = { spec: object.spec, labels: object.metadata.labels, annotations: object.metadata.annotations };
     return createHash("sha256").update(JSON.stringify(sorted(applied))).digest("hex").slice(0, 16);
 }
 
+/** A wait condition met only by the object of this revision (not the one pulumi-kubernetes' watch may still hold from before the update). */
+export function revisionCondition(revision: string): string {
+    // RFC 9535 JSONPath (pulumi-kubernetes' parser): a key with dots and slashes in brackets.
+    return `jsonpath={.metadata.annotations['${REVISION_ANNOTATION}']}=${revision}`;
+}
+
+/** The annotations of a federated object's wait: the object of this revision, once KubeFed has processed it (WAIT_FOR_SYNC). */
+export function syncWaitAnnotations(revision: string, timeoutSeconds: number): { [key: string]: string } {
+    return { [REVISION_ANNOTATION]: revision, "pulumi.com/waitFor": JSON.stringify([revisionCondition(revision), WAIT_FOR_SYNC]), "pulumi.com/timeoutSeconds": String(timeoutSeconds) };
+}
+
 /** The annotations of `waitForReady`: wait for the object of this revision, and for it to be Ready. */
 export function readyWaitAnnotations(revision: string, timeoutSeconds: number): { [key: string]: string } {
     return {
         [REVISION_ANNOTATION]: revision,
-        // RFC 9535 JSONPath (pulumi-kubernetes' parser): a key with dots and slashes in brackets.
-        "pulumi.com/waitFor": JSON.stringify([`jsonpath={.metadata.annotations['${REVISION_ANNOTATION}']}=${revision}`, WAIT_FOR_READY]),
+        "pulumi.com/waitFor": JSON.stringify([revisionCondition(revision), WAIT_FOR_READY]),
         "pulumi.com/timeoutSeconds": String(timeoutSeconds),
     };
 }

@@ -31,6 +31,15 @@ export const names = {
     namespace: (component: string, namespace: string) => `${component}/namespaces/${namespace}`,
     /** A workload's FederatedDeployment, and its ReplicaSchedulingPreference (the two differ in type). */
     workload: (component: string, namespace: string, workload: string) => `${component}/workloads/${namespace}/${workload}`,
+    /**
+     * A federated resource (`resources`): `<component>/resources/<kind>/<namespace>/<name>`, or
+     * `<component>/resources/<kind>/<name>` for a cluster-scoped kind. Kinds are alphanumeric,
+     * namespaces and names DNS names: neither holds "/", so the two forms never meet.
+     */
+    resource: (component: string, object: { kind: string; metadata: { name: string; namespace?: string } }) =>
+        `${component}/resources/${object.kind}/${object.metadata.namespace ? `${object.metadata.namespace}/` : ""}${object.metadata.name}`,
+    /** A type the program enables (`federatedTypes`): its federated CRD, and its FederatedTypeConfig (the two differ in type). */
+    federatedType: (component: string, typeConfigName: string) => `${component}/types/${typeConfigName}`,
     /** With hostKubeconfig: what lets a destroy with a member down complete (teardown-resource.ts). */
     unreachableMemberRelease: (component: string) => `${component}/unreachable-member-release`,
     /** Resource hooks of orphanWorkloadsOnUnjoin and of the propagation report. */

@@ -3,7 +3,10 @@
 // checked for existence). The rules are Go's where KubeFed or client-go read the value (see
 // goparse.ts), and no problem quotes a credential (see redact.ts).
 import { CustomResource, Output } from "@pulumi/pulumi";
-import { FederatedDeploymentArgs, FederationScope, KubefedFederationArgs, MemberClusterArgs } from "./args";
+import { FederatedDeploymentArgs, FederationScope, KubefedFederationArgs, MemberClusterArgs, FederatedResourceArgs } from "./args";
+import { FederatedType, knownTypes, typeOf } from "./federated-types";
+import { resourceKey } from "./resources";
+import { federatedTypeProblems, resourceProblems } from "./validate-resources";
 import { parseGoCIDR, pemCertificatesProblem, proxyURLProblem, serverURLProblem } from "./goparse";
 import { hostKubeconfigProblems, inspectMemberKubeconfig } from "./kubeconfig";
 import { sortedBy } from "./objects";
@@ -40,8 +43,15 @@ export type MemberSpec = Omit<MemberClusterArgs, "labels" | "replicas" | "disabl
 /** A workload after validation: the args as given (validation changes nothing in them). */
 export type WorkloadSpec = FederatedDeploymentArgs;
 
+/** A federated resource after validation: the args as given, its type and its key (`<kind>/<namespace>/<name>`). */
+export type ResourceSpec = FederatedResourceArgs & { type: FederatedType; key: string };
+
 export interface ValidatedFederation {
     settings: FederationSettings;
+    /** Sorted by key. */
+    resources: ResourceSpec[];
+    /** Every type the federation can federate: KubeFed's, and `federatedTypes` (`enabledHere`). */
+    types: FederatedType[];
     /** Sorted by name, so that the order of `clusters` never matters. */
     members: MemberSpec[];
     /** Sorted by namespace and name. */
@@ -313,6 +323,52 @@ export function addressProblems(entry: unknown, index: number): string[] {
     return problems;
 }
 
+/**
+ * The problems of a placement (`clusters` or `clusterSelector`) among `members`: a name that is
+ * not among them, a selector that is no label selector or matches none of them, an empty list.
+ * `words.target`: what an empty placement would mean; `words.among`: what the members are.
+ */
+export function placementProblems(
+    placement: { clusters?: unknown; clusterSelector?: unknown },
+    members: PlacementMember[],
+    words: { target: string; among: string },
+    add: (problem: string) => void,
+): void {
+    if (placement.clusters !== undefined && placement.clusterSelector !== undefined) {
+        add("give either clusters or clusterSelector, not both");
+    }
+    const memberNames = new Set(members.map((m) => m.name));
+    const clusters = placement.clusters;
+    const clustersValid = clusters === undefined || (Array.isArray(clusters) && clusters.every((c) => typeof c === "string"));
+    if (!clustersValid) {
+        add("clusters must be an array of member names");
+    }
+    for (const cluster of clustersValid ? ((clusters as string[] | undefined) ?? []) : []) {
+        if (!memberNames.has(cluster)) {
+            add(`clusters names ${echo(cluster)}, which is not ${words.among}`);
+        }
+    }
+    let selectorValid = true;
+    const selector = placement.clusterSelector;
+    if (selector !== undefined && !isPlainObject(selector)) {
+        add(`clusterSelector must be a plain object of label keys to string values, not ${kindOf(selector)}`);
+        selectorValid = false;
+    }
+    for (const [k, v] of Object.entries(isPlainObject(selector) ? selector : {})) {
+        const problem = labelKeyProblem(k) ?? labelValueProblem(k, v);
+        if (problem) {
+            add(`clusterSelector: ${problem}`);
+            selectorValid = false;
+        }
+    }
+    // An empty placement would place nothing, silently.
+    if (Array.isArray(clusters) && clusters.length === 0) {
+        add(`clusters is empty: ${words.target}`);
+    } else if (selector !== undefined && clusters === undefined && selectorValid && members.length > 0 && placedMembers({ clusterSelector: selector as { [key: string]: string } }, members).length === 0) {
+        add(`clusterSelector ${echo(selector)} matches no ${words.among.replace(/^an? /, "")}`);
+    }
+}
+
 /** The problems of one workload; each line names it. */
 function workloadProblems(workload: FederatedDeploymentArgs, index: number, members: PlacementMember[], kubefedNamespace: string, seen: Set<string>): string[] {
     if (typeof workload !== "object" || workload === null) {
@@ -339,37 +395,7 @@ function workloadProblems(workload: FederatedDeploymentArgs, index: number, memb
     if (workload.spec === undefined || workload.spec === null) {
         add("spec is missing");
     }
-    if (workload.clusters !== undefined && workload.clusterSelector !== undefined) {
-        add("give either clusters or clusterSelector, not both");
-    }
-    const memberNames = new Set(members.map((m) => m.name));
-    const clustersValid = workload.clusters === undefined || (Array.isArray(workload.clusters) && workload.clusters.every((c) => typeof c === "string"));
-    if (!clustersValid) {
-        add("clusters must be an array of member names");
-    }
-    for (const cluster of clustersValid ? (workload.clusters ?? []) : []) {
-        if (!memberNames.has(cluster)) {
-            add(`clusters names ${echo(cluster)}, which is not a member`);
-        }
-    }
-    let selectorValid = true;
-    if (workload.clusterSelector !== undefined && !isPlainObject(workload.clusterSelector)) {
-        add(`clusterSelector must be a plain object of label keys to string values, not ${kindOf(workload.clusterSelector)}`);
-        selectorValid = false;
-    }
-    for (const [k, v] of Object.entries(isPlainObject(workload.clusterSelector) ? workload.clusterSelector : {})) {
-        const problem = labelKeyProblem(k) ?? labelValueProblem(k, v);
-        if (problem) {
-            add(`clusterSelector: ${problem}`);
-            selectorValid = false;
-        }
-    }
-    // An empty placement would run the workload nowhere, silently.
-    if (Array.isArray(workload.clusters) && workload.clusters.length === 0) {
-        add("clusters is empty: the workload would run on no member (leave clusters out to run it on every member)");
-    } else if (workload.clusterSelector !== undefined && workload.clusters === undefined && selectorValid && members.length > 0 && placedMembers(workload, members).length === 0) {
-        add(`clusterSelector ${echo(workload.clusterSelector)} matches no member`);
-    }
+    placementProblems(workload, members, { target: "the workload would run on no member (leave clusters out to run it on every member)", among: "a member" }, add);
     if (workload.totalReplicas !== undefined && !isInt32Count(workload.totalReplicas)) {
         add(`totalReplicas ${echo(workload.totalReplicas)} is not a non-negative integer of at most ${MAX_INT32} (KubeFed's int32)`);
     }
@@ -436,6 +462,18 @@ export function validateFederationArgs(componentName: string, args: KubefedFeder
             );
         }
     }
+    const typeProblems = federatedTypeProblems(args?.federatedTypes);
+    problems.push(...typeProblems);
+    const types = knownTypes(typeProblems.length === 0 ? (args?.federatedTypes ?? []) : []);
+    problems.push(
+        ...resourceProblems(args?.resources, {
+            members: (Array.isArray(clusters) ? clusters : []).filter(isPlainObject).map((m) => ({ name: m.name, labels: isPlainObject(m.labels) ? (m.labels as { [key: string]: string }) : {}, replicas: 0 })),
+            types,
+            kubefedNamespace: args?.kubefedNamespace ?? DEFAULTS.kubefedNamespace,
+            namespacedScope: args?.scope === "Namespaced",
+            workloadKeys: new Set((Array.isArray(workloads) ? workloads : []).filter(isPlainObject).map((w) => `Deployment/${w.namespace}/${w.name}`)),
+        }),
+    );
     if (problems.length > 0) {
         throw new KubefedValidationError(componentName, problems);
     }
@@ -476,5 +514,7 @@ export function validateFederationArgs(componentName: string, args: KubefedFeder
         },
         members,
         workloads: sortedBy(workloads as FederatedDeploymentArgs[], (w) => `${w.namespace}/${w.name}`),
+        resources: sortedBy((args.resources ?? []).map((r) => ({ ...r, type: typeOf(types, r.object.apiVersion, r.object.kind)!, key: resourceKey(r.object) })), (r) => r.key),
+        types,
     };
 }

@@ -1,62 +1,27 @@
 // Federated workloads, as plain objects: where each Deployment runs (placement), how many replicas
 // each member runs (overrides, or a ReplicaSchedulingPreference), and the FederatedNamespaces
 // they live in. Pure: no Pulumi.
-import { KubernetesObject, sortedBy } from "./objects";
+import { DEFAULT_TYPES } from "./federated-types";
+import { KubernetesObject } from "./objects";
+import { PlacementMember, WaitSettings, waitAnnotations, WorkloadPlacement } from "./placement";
+import { federatedObject } from "./resources";
+
+export { placedMembers, WAIT_FOR_SYNC } from "./placement";
+export type { PlacementMember, WaitSettings, WorkloadPlacement } from "./placement";
+
+/** A workload: its name and namespace, and how it is placed and scheduled. */
+type Workload = WorkloadPlacement & { name: string; namespace: string; totalReplicas?: number };
+
+const DEPLOYMENT_TYPE = DEFAULT_TYPES.find((t) => t.kind === "Deployment")!;
 
 export const TYPES_API = "types.kubefed.io/v1beta1";
 export const SCHEDULING_API = "scheduling.kubefed.io/v1alpha1";
-/**
- * Wait until KubeFed has processed the current generation: it created, updated and deleted the
- * object in every Ready member it is placed on or leaves (pulumi-kubernetes waits for
- * `status.observedGeneration` to reach `metadata.generation` before it reads the path). A member
- * that is not Ready is skipped by KubeFed, so it cannot stall the update; the propagation report
- * (propagation.ts) names it. `condition=Propagation` would wait for every placed member.
- */
-export const WAIT_FOR_SYNC = "jsonpath={.status.observedGeneration}";
 /** The label of KubeFedClusters that says which federation they belong to (FederatedNamespaces select by it). */
 export const FEDERATION_LABEL = "kubefed-iac.io/federation";
 /** KubeFed's annotation: deleting the federated object leaves what it propagated in the members. */
 export const ORPHAN_ANNOTATION = "kubefed.io/orphan";
 /** The name of a workload's preference while it runs per-member replicas: it targets nothing. */
 export const INACTIVE_PREFERENCE_SUFFIX = ".per-member-replicas";
-
-/** How long pulumi-kubernetes waits for KubeFed to process an update, in seconds. */
-export interface WaitSettings {
-    propagationTimeoutSeconds: number;
-}
-
-function waitAnnotations(settings: WaitSettings): { [key: string]: string } {
-    return { "pulumi.com/waitFor": WAIT_FOR_SYNC, "pulumi.com/timeoutSeconds": String(settings.propagationTimeoutSeconds) };
-}
-
-/** The workload fields placement and scheduling read; all plain. */
-export interface WorkloadPlacement {
-    name: string;
-    namespace: string;
-    clusters?: string[];
-    clusterSelector?: { [key: string]: string };
-    totalReplicas?: number;
-}
-
-/** The member fields placement and scheduling read. */
-export interface PlacementMember {
-    name: string;
-    labels: { [key: string]: string };
-    replicas: number;
-}
-
-/**
- * The members a workload runs on, sorted: those named in `clusters`, else those whose labels
- * match every `clusterSelector` entry, else every member.
- */
-export function placedMembers<M extends PlacementMember>(workload: WorkloadPlacement, members: M[]): M[] {
-    const placed = workload.clusters
-        ? members.filter((m) => workload.clusters!.includes(m.name))
-        : workload.clusterSelector
-          ? members.filter((m) => Object.entries(workload.clusterSelector!).every(([k, v]) => m.labels[k] === v))
-          : members;
-    return sortedBy(placed, (m) => m.name);
-}
 
 /** The Deployment as KubeFed's template: its pods' labels label the Deployment too. */
 export function deploymentTemplate<S extends { template?: { metadata?: { labels?: { [key: string]: string } } } }>(spec: S) {
@@ -73,17 +38,10 @@ export function deploymentTemplate<S extends { template?: { metadata?: { labels?
  * replicas are overrides; with `totalReplicas` the preference writes them. `V` is the template:
  * plain in tests, a Pulumi output in the component.
  */
-export function federatedDeployment<V>(workload: WorkloadPlacement, placed: PlacementMember[], template: V, settings: WaitSettings): KubernetesObject<V> {
-    const annotations = {
-        ...waitAnnotations(settings),
-        // Placement and overrides are ours, even after a ReplicaSchedulingPreference wrote them.
-        "pulumi.com/patchForce": "true",
-    };
-    const spec: Record<string, unknown> = { template, placement: { clusters: placed.map((m) => ({ name: m.name })) } };
-    if (workload.totalReplicas === undefined) {
-        spec.overrides = placed.map((m) => ({ clusterName: m.name, clusterOverrides: [{ path: "/spec/replicas", value: m.replicas }] }));
-    }
-    return { apiVersion: TYPES_API, kind: "FederatedDeployment", metadata: { name: workload.name, namespace: workload.namespace, annotations }, spec };
+export function federatedDeployment<V>(workload: Workload, placed: PlacementMember[], template: V, settings: WaitSettings): KubernetesObject<V> {
+    const replicas = workload.totalReplicas === undefined ? placed.map((m) => ({ clusterName: m.name, clusterOverrides: [{ path: "/spec/replicas", value: m.replicas }] })) : [];
+    // Placement and overrides are ours, even after a ReplicaSchedulingPreference wrote them.
+    return federatedObject(DEPLOYMENT_TYPE, { name: workload.name, namespace: workload.namespace }, template, placed, replicas, settings, { "pulumi.com/patchForce": "true" });
 }
 
 /**
@@ -95,7 +53,7 @@ export function federatedDeployment<V>(workload: WorkloadPlacement, placed: Plac
  * end of the update, after the FederatedDeployment's new overrides, which the still-active
  * preference would overwrite.
  */
-export function replicaSchedulingPreference(workload: WorkloadPlacement, placed: PlacementMember[]): KubernetesObject {
+export function replicaSchedulingPreference(workload: Workload, placed: PlacementMember[]): KubernetesObject {
     const kind = { apiVersion: SCHEDULING_API, kind: "ReplicaSchedulingPreference" };
     if (workload.totalReplicas === undefined) {
         // Constant, so that scaling a member does not touch it.

@@ -1,7 +1,7 @@
 import * as yaml from "js-yaml";
 import * as pulumi from "@pulumi/pulumi";
 import { KubefedFederationArgs } from "../../src";
-import { kubeFedClusterRevision, readyWaitAnnotations } from "../../src/join";
+import { revisionOf, readyWaitAnnotations } from "../../src/join";
 import { renderMemberKubeconfig } from "../../src/kubeconfig";
 import { adminToken, b64, byKind, callHook, refusal, changes, crdValidator, runInChildProcess, find, fixtureCA, fixtureKubeconfig, FederationRun, member, Registration, runFederation, serviceAccountToken } from "../helpers/mocks";
 
@@ -311,7 +311,7 @@ test("waitForReady annotates each KubeFedCluster and reports its Ready condition
     const run = await runFederation({ waitForReady: true, clusters: [member("member1")] });
     // Bounded: the update fails, naming the member's KubeFedCluster, after readyTimeoutSeconds.
     const kubeFedCluster = find(run, KFC, "member1", NS).inputs;
-    const revision = kubeFedClusterRevision({ spec: kubeFedCluster.spec, metadata: { labels: kubeFedCluster.metadata.labels, annotations: { "kubefed-iac.io/token-secret": "member1-host", "pulumi.com/patchForce": "true" } } });
+    const revision = revisionOf({ spec: kubeFedCluster.spec, metadata: { labels: kubeFedCluster.metadata.labels, annotations: { "kubefed-iac.io/token-secret": "member1-host", "pulumi.com/patchForce": "true" } } });
     expect(kubeFedCluster.metadata.annotations).toEqual({
         "kubefed-iac.io/token-secret": "member1-host",
         "pulumi.com/patchForce": "true",

@@ -2,6 +2,7 @@
 import { KubefedFederationArgs } from "../../src";
 import { renderMemberKubeconfig } from "../../src/kubeconfig";
 import { narrowedRules } from "../../src/orphan";
+import { revisionOf } from "../../src/join";
 import { ALL_RESOURCES_RULE, NON_RESOURCE_GET_RULE } from "../../src/rbac";
 import { simulatedHost, simulatedMember, startApiServer, TEST_APISERVER_CA, TestApiServer } from "../helpers/apiserver";
 import { b64, byKind, callHook, changes, crdValidator, DEFAULT_TEARDOWN_SETTINGS, find, FederationRun, member, runFederation, wireSecret, workload } from "../helpers/mocks";
@@ -33,11 +34,19 @@ test("one workload on every member: its namespace, FederatedNamespace and Federa
         { clusterName: "member1", clusterOverrides: [{ path: "/spec/replicas", value: 1 }] },
         { clusterName: "member2", clusterOverrides: [{ path: "/spec/replicas", value: 2 }] },
     ]);
+    // It waits for the object of this update (its revision: a hash of what is applied), processed by KubeFed.
+    const revision = revisionOf({ spec: deployment.inputs.spec, metadata: { annotations: { "pulumi.com/waitFor": "jsonpath={.status.observedGeneration}", "pulumi.com/timeoutSeconds": "90", "pulumi.com/patchForce": "true" } } });
     expect(deployment.inputs.metadata.annotations).toEqual({
-        "pulumi.com/waitFor": "jsonpath={.status.observedGeneration}",
+        "kubefed-iac.io/revision": revision,
+        "pulumi.com/waitFor": JSON.stringify([`jsonpath={.metadata.annotations['kubefed-iac.io/revision']}=${revision}`, "jsonpath={.status.observedGeneration}"]),
         "pulumi.com/timeoutSeconds": "90",
         "pulumi.com/patchForce": "true",
     });
+    // Any change of what is applied is a new revision, an annotation-only one included.
+    const scaled = await runFederation({ clusters: [members()[0], member("member2", { replicas: 3, labels: { region: "us" } })], workloads: [workload("web", "shop")] });
+    expect(find(scaled, FD, "web", "shop").inputs.metadata.annotations["kubefed-iac.io/revision"]).not.toBe(revision);
+    const longer = await runFederation({ ...withWorkload(), propagationTimeoutSeconds: 120 });
+    expect(find(longer, FD, "web", "shop").inputs.metadata.annotations["kubefed-iac.io/revision"]).not.toBe(revision);
     // It depends on the KubeFedClusters it is placed on, so an unjoin updates it before they go.
     const kubeFedClusters = byKind(run, "kubernetes:core.kubefed.io/v1beta1:KubeFedCluster").map((r) => r.urn);
     expect(deployment.dependencies).toEqual(expect.arrayContaining(kubeFedClusters));

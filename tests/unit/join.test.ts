@@ -1,4 +1,4 @@
-import { hostJoinObjects, joinNames, kubeFedClusterRevision, memberAccess, memberJoinObjects, readyWaitAnnotations } from "../../src/join";
+import { hostJoinObjects, joinNames, revisionOf, memberAccess, memberJoinObjects, readyWaitAnnotations } from "../../src/join";
 
 const settings = { hostClusterName: "host", kubefedNamespace: "kube-federation-system", scope: "Cluster" as const, federationName: "federation", readyTimeoutSeconds: 120 };
 const member1 = { name: "member1", labels: { region: "eu" } };
@@ -79,11 +79,11 @@ test("optional KubeFedCluster fields are left out when not given", () => {
 
 test("waitForReady waits for the KubeFedCluster of this revision to be Ready; the revision changes with what is applied, not with key order", () => {
     const kubeFedCluster = { spec: { apiEndpoint: "https://m1:6443", secretRef: { name: "s" } }, metadata: { labels: { a: "1", b: "2" }, annotations: { x: "y" } } };
-    const revision = kubeFedClusterRevision(kubeFedCluster);
+    const revision = revisionOf(kubeFedCluster);
     expect(revision).toMatch(/^[0-9a-f]{16}$/);
-    expect(kubeFedClusterRevision({ ...kubeFedCluster, metadata: { labels: { b: "2", a: "1" }, annotations: { x: "y" } } })).toBe(revision);
-    expect(kubeFedClusterRevision({ ...kubeFedCluster, metadata: { labels: { a: "1" }, annotations: { x: "y" } } })).not.toBe(revision);
-    expect(kubeFedClusterRevision({ ...kubeFedCluster, spec: { ...kubeFedCluster.spec, apiEndpoint: "https://m1:6444" } })).not.toBe(revision);
+    expect(revisionOf({ ...kubeFedCluster, metadata: { labels: { b: "2", a: "1" }, annotations: { x: "y" } } })).toBe(revision);
+    expect(revisionOf({ ...kubeFedCluster, metadata: { labels: { a: "1" }, annotations: { x: "y" } } })).not.toBe(revision);
+    expect(revisionOf({ ...kubeFedCluster, spec: { ...kubeFedCluster.spec, apiEndpoint: "https://m1:6444" } })).not.toBe(revision);
     expect(readyWaitAnnotations(revision, 30)).toEqual({
         "kubefed-iac.io/revision": revision,
         "pulumi.com/waitFor": JSON.stringify([`jsonpath={.metadata.annotations['kubefed-iac.io/revision']}=${revision}`, "condition=Ready"]),
