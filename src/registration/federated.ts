@@ -55,7 +55,8 @@ function waitingForThisRevision<V>(object: KubernetesObject<V>, timeoutSeconds: 
     const { labels, annotations } = metadata;
     const revision = pulumi.output({ spec, metadata: { labels, annotations } }).apply(revisionOf);
     const withWait = revision.apply((r) => ({ ...annotations, ...syncWaitAnnotations(r, timeoutSeconds) }));
-    return { ...object, metadata: { ...metadata, annotations: withWait as unknown as { [key: string]: string } } };
+    // `status: undefined` makes the status an output of the CustomResource (what KubeFed reports, for the propagation output).
+    return { ...object, metadata: { ...metadata, annotations: withWait as unknown as { [key: string]: string } }, status: undefined } as KubernetesObject<V>;
 }
 
 /** Whether any value in `value` is an output (which may be secret): then the object's spec outputs are kept secret. */

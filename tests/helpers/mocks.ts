@@ -153,6 +153,8 @@ export interface FederationRun {
     clustersSecret: boolean;
     /** The resource hooks the program registered with the engine, by name. */
     hooks: string[];
+    propagation: Record<string, any>;
+    propagationSecret: boolean;
 }
 
 /** Waits until every registration sent to the (mock) engine has been answered. */
@@ -166,13 +168,21 @@ export function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
     return new Promise((resolve) => output.apply(resolve));
 }
 
-/** What the mocked engine does for each registration: echo inputs, and play the token controller. */
+/** Members the mocked KubeFed reports not Ready in the status of every federated object. */
+export const notReadyMembers = new Set<string>();
+
+/** What the mocked engine does for each registration: echo inputs, and play the token controller and KubeFed. */
 export function mockState(type: string, inputs: any): Record<string, any> {
     if (type === "kubernetes:core/v1:Secret" && inputs.type === "kubernetes.io/service-account-token") {
         return { ...inputs, data: { token: b64(serviceAccountToken(inputs.metadata.name)), "ca.crt": b64("ca") } };
     }
     if (type === "kubernetes:core.kubefed.io/v1beta1:KubeFedCluster") {
         return { ...inputs, status: { conditions: [{ type: "Ready", status: "True" }] } };
+    }
+    if (type.startsWith("kubernetes:types.kubefed.io/v1beta1:") && inputs.spec?.placement?.clusters) {
+        // KubeFed's status: each placed member, up to date unless it is one of notReadyMembers.
+        const clusters = inputs.spec.placement.clusters.map((c: { name: string }) => ({ name: c.name, ...(notReadyMembers.has(c.name) ? { status: "ClusterNotReady" } : {}) }));
+        return { ...inputs, status: { clusters } };
     }
     return inputs;
 }
@@ -249,18 +259,20 @@ export async function runFederation(
         await registrationsSettled();
         throw Object.assign(e as Error, { registrations });
     }
-    const [clusterNames, clusters, clusterNamesSecret, clustersSecret] = await Promise.all([
+    const [clusterNames, clusters, clusterNamesSecret, clustersSecret, propagation, propagationSecret] = await Promise.all([
         promiseOf(federation.clusterNames),
         promiseOf(federation.clusters),
         pulumi.isSecret(federation.clusterNames),
         pulumi.isSecret(federation.clusters),
+        promiseOf(federation.propagation),
+        pulumi.isSecret(federation.propagation),
     ]);
     await registrationsSettled();
     if (!registrations.some((r) => r.type === "kubefed:index:KubefedFederation")) {
         throw new Error("the mocks saw no registration: is setMocks in effect?");
     }
     const children = registrations.filter((r) => r.type !== "kubefed:index:KubefedFederation" && r.name !== "host");
-    return { registrations, children, clusterNames, clusters, clusterNamesSecret, clustersSecret, hooks };
+    return { registrations, children, clusterNames, clusters, clusterNamesSecret, clustersSecret, hooks, propagation, propagationSecret };
 }
 
 /** The callback token of each resource hook registered in the last `runFederation`, by name. */

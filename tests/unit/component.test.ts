@@ -5,6 +5,8 @@ import { revisionOf, readyWaitAnnotations } from "../../src/join";
 import { renderMemberKubeconfig } from "../../src/kubeconfig";
 import { adminToken, b64, byKind, callHook, refusal, changes, crdValidator, runInChildProcess, find, fixtureCA, fixtureKubeconfig, FederationRun, member, Registration, runFederation, serviceAccountToken } from "../helpers/mocks";
 
+jest.setTimeout(30_000); // a hook that asks the host loads @kubernetes/client-node first
+
 const KFC = "kubernetes:core.kubefed.io/v1beta1:KubeFedCluster";
 const SECRET = "kubernetes:core/v1:Secret";
 const CONFIGMAP = "kubernetes:core/v1:ConfigMap";
