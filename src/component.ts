@@ -139,7 +139,7 @@ export class KubefedFederation extends pulumi.ComponentResource {
         this.register(names.config(name), federationConfigMap(settings, document));
 
         const memberNames = members.map((m) => m.name);
-        const orphaning = settings.orphanWorkloadsOnUnjoin ? orphaningHooks(name, memberNames, settings, host, log) : undefined;
+        const orphaning = settings.orphanWorkloadsOnUnjoin ? orphaningHooks(name, memberNames, settings, types, host, log) : undefined;
         const kubeconfigs = pulumi.secret(pulumi.all(joined.map((j) => j.access)).apply(kubeconfigSecretData));
         const kubeconfigSecretResource = this.register(names.kubeconfig(name), kubeconfigSecret(settings, kubeconfigs), {
             additionalSecretOutputs: ["data", "stringData"],

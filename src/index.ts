@@ -1,3 +1,16 @@
 export { KubefedFederation, KUBEFED_FEDERATION_TYPE } from "./component";
-export type { ClusterDescription, FederatedDeploymentArgs, FederationScope, KubefedFederationArgs, MemberClusterArgs, ServerAddressByClientCIDR, TLSValidation } from "./args";
+export type {
+    ClusterDescription,
+    FederatedDeploymentArgs,
+    FederatedResourceArgs,
+    FederatedTypeArgs,
+    FederationScope,
+    KubefedFederationArgs,
+    MemberClusterArgs,
+    OverridePatch,
+    OverrideRule,
+    ResourcePropagation,
+    ServerAddressByClientCIDR,
+    TLSValidation,
+} from "./args";
 export { KubefedValidationError } from "./validate";

@@ -13,7 +13,8 @@
 //
 // No Pulumi here: the component runs `releaseWorkloads` from a resource hook (component.ts).
 import { memberOfKubeconfigKey } from "./federation";
-import { KubeApi } from "./kubeapi";
+import { DEFAULT_TYPES, FederatedType } from "./federated-types";
+import { KubeApi, unlessNotFound } from "./kubeapi";
 import { memberRBAC, NON_RESOURCE_GET_RULE, PolicyRule, roleName } from "./rbac";
 import { joinNames, JoinSettings } from "./join";
 
@@ -21,19 +22,28 @@ export const MANAGED_LABEL = "kubefed.io/managed";
 const MANAGED_SELECTOR = `labelSelector=${encodeURIComponent(`${MANAGED_LABEL}=true`)}`;
 const RBAC_PATH = "/apis/rbac.authorization.k8s.io/v1";
 
-/** What KubeFed's role in a departing member keeps: enough to find and unlabel, nothing to create, update or delete. */
-export const RELEASE_RULES: PolicyRule[] = [
-    { apiGroups: [""], resources: ["namespaces"], verbs: ["get", "list", "patch"] },
-    { apiGroups: ["apps"], resources: ["deployments"], verbs: ["get", "list", "patch"] },
-];
+/** The target types whose objects a release unlabels (and so may list and patch): KubeFed's, and the program's own. */
+export type ReleasedType = Pick<FederatedType, "group" | "version" | "kind" | "plural" | "namespaced">;
 
 /**
- * The narrowed role: RELEASE_RULES, and the right to give the role back what the join gave it
+ * What KubeFed's role in a departing member keeps: enough to find and unlabel what it propagated
+ * (Namespaces and every federated type), nothing to create, update or delete.
+ */
+export function releaseRules(types: ReleasedType[] = DEFAULT_TYPES): PolicyRule[] {
+    const byGroup = new Map<string, Set<string>>([["", new Set(["namespaces"])]]);
+    for (const t of types) {
+        byGroup.set(t.group, new Set([...(byGroup.get(t.group) ?? []), t.plural]));
+    }
+    return [...byGroup].sort(([a], [b]) => a.localeCompare(b)).map(([group, plurals]) => ({ apiGroups: [group], resources: [...plurals].sort(), verbs: ["get", "list", "patch"] }));
+}
+
+/**
+ * The narrowed role: the release rules, and the right to give the role back what the join gave it
  * (`escalate`: RBAC refuses to grant more than one holds otherwise) should the release fail.
  */
-export function narrowedRules(scope: JoinSettings["scope"], role: string): PolicyRule[] {
+export function narrowedRules(scope: JoinSettings["scope"], role: string, types: ReleasedType[] = DEFAULT_TYPES): PolicyRule[] {
     const ownRole: PolicyRule = { apiGroups: ["rbac.authorization.k8s.io"], resources: [scope === "Namespaced" ? "roles" : "clusterroles"], resourceNames: [role], verbs: ["get", "patch", "escalate"] };
-    return scope === "Namespaced" ? [...RELEASE_RULES, ownRole] : [...RELEASE_RULES, ownRole, NON_RESOURCE_GET_RULE];
+    return scope === "Namespaced" ? [...releaseRules(types), ownRole] : [...releaseRules(types), ownRole, NON_RESOURCE_GET_RULE];
 }
 
 /** The members the kubeconfig Secret's previous data holds (`kubeconfig-<member>`) that are not members now. */
@@ -53,6 +63,8 @@ export function placedOn(object: { spec?: { placement?: { clusters?: { name: str
 }
 
 export interface ReleaseOptions {
+    /** The federated types whose objects to release; default the ten KubeFed's chart enables. */
+    types?: ReleasedType[];
     /** How long to wait for the API server's authorizer to apply the narrowed role; default 30 s. */
     timeoutMs?: number;
     pollMs?: number;
@@ -66,10 +78,10 @@ export interface ReleaseOptions {
  */
 export async function releaseWorkloads(api: KubeApi, memberName: string, settings: JoinSettings, options: ReleaseOptions = {}): Promise<string[]> {
     const { role, path } = kubefedRole(memberName, settings);
-    await api.request("PATCH", path, { rules: narrowedRules(settings.scope, role) });
+    await api.request("PATCH", path, { rules: narrowedRules(settings.scope, role, options.types) });
     try {
         await untilDenied(api, settings.scope === "Namespaced" ? settings.kubefedNamespace : undefined, options);
-        return await unlabelManaged(api, settings);
+        return await unlabelManaged(api, settings, options.types ?? DEFAULT_TYPES);
     } catch (e) {
         // The update fails and the member stays a member: KubeFed gets back the role the join gave it.
         try {
@@ -134,24 +146,26 @@ export async function releaseAll(departing: Departing[], settings: JoinSettings,
     return new Map([...released].map(([name, { objects }]) => [name, objects]));
 }
 
-/** Removes the managed label from the member's federated Namespaces and Deployments; returns what it unlabelled. */
-async function unlabelManaged(api: KubeApi, settings: JoinSettings): Promise<string[]> {
+/**
+ * Removes the managed label from everything KubeFed propagated to the member: its Namespaces and
+ * the objects of every federated type (a type the member does not serve is passed over); returns
+ * what it unlabelled, e.g. `deployment shop/web`.
+ */
+async function unlabelManaged(api: KubeApi, settings: JoinSettings, types: ReleasedType[]): Promise<string[]> {
     const namespaced = settings.scope === "Namespaced";
-
     const released: string[] = [];
-    /** Removes the label from every object the list at `listPath` finds; `pathOf` names one object. */
-    const unlabelAll = async (kind: string, listPath: string, pathOf: (m: ObjectName) => string) => {
-        const list = await api.request<{ items: { metadata: ObjectName }[] }>("GET", `${listPath}?${MANAGED_SELECTOR}`);
-        for (const { metadata } of list.items) {
-            await api.request("PATCH", pathOf(metadata), { metadata: { labels: { [MANAGED_LABEL]: null } } });
-            released.push(`${kind} ${metadata.namespace ? `${metadata.namespace}/` : ""}${metadata.name}`);
-        }
-    };
-    if (!namespaced) {
-        await unlabelAll("namespace", "/api/v1/namespaces", (m) => `/api/v1/namespaces/${m.name}`);
-    }
     const scope = namespaced ? `/namespaces/${settings.kubefedNamespace}` : "";
-    await unlabelAll("deployment", `/apis/apps/v1${scope}/deployments`, (m) => `/apis/apps/v1/namespaces/${m.namespace}/deployments/${m.name}`);
+    const all: ReleasedType[] = [{ group: "", version: "v1", kind: "Namespace", plural: "namespaces", namespaced: false }, ...types];
+    // A KubeFed of scope Namespaced propagates only into its own namespace: no cluster-scoped objects.
+    for (const type of all.filter((t) => t.namespaced || !namespaced)) {
+        const base = type.group ? `/apis/${type.group}/${type.version}` : `/api/${type.version}`;
+        const list = await unlessNotFound(api.request<{ items: { metadata: ObjectName }[] }>("GET", `${base}${type.namespaced ? scope : ""}/${type.plural}?${MANAGED_SELECTOR}`), { items: [] });
+        for (const { metadata } of list.items) {
+            const path = `${base}${type.namespaced ? `/namespaces/${metadata.namespace}` : ""}/${type.plural}/${encodeURIComponent(metadata.name)}`;
+            await api.request("PATCH", path, { metadata: { labels: { [MANAGED_LABEL]: null } } });
+            released.push(`${type.kind.toLowerCase()} ${metadata.namespace ? `${metadata.namespace}/` : ""}${metadata.name}`);
+        }
+    }
     return released;
 }
 

@@ -33,7 +33,7 @@ export function ruleMembers<M extends PlacementMember>(rule: { clusters?: string
  */
 export function resolveOverrides<V>(
     placed: PlacementMember[],
-    rules: { clusters?: string[]; clusterSelector?: { [key: string]: string }; patches: (OverridePatch & { value?: V })[] }[],
+    rules: { clusters?: string[]; clusterSelector?: { [key: string]: string }; patches: OverridePatch[] }[],
     base: (member: PlacementMember) => ClusterOverride<V>[] = () => [],
 ): MemberOverrides<V>[] {
     const perMember = new Map<string, ClusterOverride<V>[]>(placed.map((m) => [m.name, [...base(m)]]));

@@ -12,13 +12,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { clearReleased, recordReleased, releasedOrForgotten, releasedMembers } from "../host";
 import { KubeApi } from "../kubeapi";
 import { names } from "../names";
-import { placedOn, releaseAll, restoreRole } from "../orphan";
+import { placedOn, releaseAll, ReleasedType, restoreRole } from "../orphan";
 import { FederationSettings } from "../validate";
 import { FEDERATION_LABEL } from "../workloads";
 import { departures, memberClient } from "./departures";
 import { HookLog, valueOf } from "./log";
 
-export function orphaningHooks(name: string, memberNames: string[], settings: FederationSettings, host: (() => Promise<KubeApi>) | undefined, log: HookLog) {
+export function orphaningHooks(name: string, memberNames: string[], settings: FederationSettings, types: ReleasedType[], host: (() => Promise<KubeApi>) | undefined, log: HookLog) {
     const released = new Set<string>();
     const release = new pulumi.ResourceHook(names.hook(name, "release-departing-workloads"), async ({ oldInputs, newInputs }) => {
         const leaving = await departures(oldInputs, memberNames);
@@ -38,7 +38,7 @@ export function orphaningHooks(name: string, memberNames: string[], settings: Fe
         }
         let objects: Map<string, string[]>;
         try {
-            objects = await releaseAll(leaving, settings);
+            objects = await releaseAll(leaving, settings, { types });
         } catch (e) {
             throw new Error(
                 `orphanWorkloadsOnUnjoin: ${(e as Error).message} Nothing was unjoined. ` +

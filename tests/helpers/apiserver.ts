@@ -73,17 +73,19 @@ export function status(code: number, message: string): ApiAnswer {
 export const ROLE = "kubefed-controller-manager%3Amember2-host";
 
 export interface MemberObject {
-    kind: "Namespace" | "Deployment";
+    kind: "Namespace" | "Deployment" | "Service";
     name: string;
     namespace?: string;
     labels: { [key: string]: string };
 }
 
+const PLURALS: { [plural: string]: MemberObject["kind"] } = { namespaces: "Namespace", deployments: "Deployment", services: "Service" };
+
 /**
- * A member as KubeFed left it: namespace shop and Deployment shop/web labelled managed, an
- * unmanaged Deployment beside it, KubeFed's role there that of `member` (default member2). The
- * authorizer sees role changes `lag` reviews late, and `otherBinding` grants updates whatever the
- * role says.
+ * A member as KubeFed left it: namespace shop, Deployment shop/web and Service shop/web labelled
+ * managed, an unmanaged Deployment beside them; it serves no other federated type (404). KubeFed's
+ * role there is that of `member` (default member2). The authorizer sees role changes `lag` reviews
+ * late, and `otherBinding` grants updates whatever the role says.
  */
 export function simulatedMember(opts: { lag?: number; otherBinding?: boolean; member?: string } = {}) {
     const role = encodeURIComponent(`kubefed-controller-manager:${opts.member ?? "member2"}-host`);
@@ -92,6 +94,7 @@ export function simulatedMember(opts: { lag?: number; otherBinding?: boolean; me
         { kind: "Namespace", name: "default", labels: {} },
         { kind: "Deployment", name: "web", namespace: "shop", labels: { [MANAGED_LABEL]: "true", app: "web" } },
         { kind: "Deployment", name: "own", namespace: "shop", labels: { app: "own" } },
+        { kind: "Service", name: "web", namespace: "shop", labels: { [MANAGED_LABEL]: "true" } },
     ];
     let rules: PolicyRule[] = [ALL_RESOURCES_RULE, NON_RESOURCE_GET_RULE];
     let seenRules = rules;
@@ -125,12 +128,10 @@ export function simulatedMember(opts: { lag?: number; otherBinding?: boolean; me
             if (reviewsSinceChange++ >= (opts.lag ?? 0)) seenRules = rules;
             return { status: 201, body: { status: { allowed: opts.otherBinding || mayUpdateDeployments(seenRules) } } };
         }
-        if (req.method === "GET" && path === "/api/v1/namespaces") return { status: 200, body: { items: labelled("Namespace") } };
-        if (req.method === "GET" && path === "/apis/apps/v1/deployments") return { status: 200, body: { items: labelled("Deployment") } };
-        if (req.method === "GET" && (m = path.match(/^\/apis\/apps\/v1\/namespaces\/([^/]+)\/deployments$/))) return { status: 200, body: { items: labelled("Deployment", m[1]) } };
-        if (req.method === "PATCH" && (m = path.match(/^\/api\/v1\/namespaces\/([^/]+)$/))) return patchLabels(objects.find((o) => o.kind === "Namespace" && o.name === m![1]), req);
-        if (req.method === "PATCH" && (m = path.match(/^\/apis\/apps\/v1\/namespaces\/([^/]+)\/deployments\/([^/]+)$/)))
-            return patchLabels(objects.find((o) => o.kind === "Deployment" && o.namespace === m![1] && o.name === m![2]), req);
+        const served = "(?:api/v1|apis/apps/v1)";
+        if (req.method === "GET" && (m = path.match(new RegExp(`^/${served}(?:/namespaces/([^/]+))?/([a-z]+)$`))) && PLURALS[m[2]]) return { status: 200, body: { items: labelled(PLURALS[m[2]], m[1]) } };
+        if (req.method === "PATCH" && (m = path.match(new RegExp(`^/${served}(?:/namespaces/([^/]+))?/([a-z]+)/([^/]+)$`))) && PLURALS[m[2]])
+            return patchLabels(objects.find((o) => o.kind === PLURALS[m![2]] && o.name === decodeURIComponent(m![3]) && (o.namespace ?? undefined) === m![1]), req);
         return status(404, `no route for ${req.method} ${req.path}`);
     };
     return { objects, handle, rules: () => rules, setRules: (r: PolicyRule[]) => (rules = seenRules = r) };

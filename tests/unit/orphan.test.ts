@@ -2,7 +2,7 @@
 // API server that plays the RBAC authorizer and the objects KubeFed labelled.
 import { JoinSettings } from "../../src/join";
 import { kubeApi } from "../../src/kubeapi";
-import { departingMembers, MANAGED_LABEL, narrowedRules, placedOn, RELEASE_RULES, releaseAll, releaseWorkloads } from "../../src/orphan";
+import { departingMembers, MANAGED_LABEL, narrowedRules, placedOn, releaseAll, releaseRules, releaseWorkloads } from "../../src/orphan";
 import { ALL_RESOURCES_RULE, NON_RESOURCE_GET_RULE } from "../../src/rbac";
 import { ROLE, simulatedMember, startApiServer, TEST_APISERVER_CA, TestApiServer } from "../helpers/apiserver";
 
@@ -17,40 +17,78 @@ async function release(member: ReturnType<typeof simulatedMember>, settings = CL
     return releaseWorkloads(kubeApi({ server: server.url, caPem: TEST_APISERVER_CA, token: "kubefed-sa-token" }, `member "member2"`), "member2", settings, options);
 }
 
-test("narrows KubeFed's role, waits until updates are denied, then unlabels the managed Namespaces and Deployments", async () => {
+const OTHER_TYPES = (scope: string) =>
+    [
+        "/apis/rbac.authorization.k8s.io/v1/clusterroles",
+        `/api/v1${scope}/configmaps`,
+        `/apis/networking.k8s.io/v1${scope}/ingresses`,
+        `/apis/batch/v1${scope}/jobs`,
+        `/apis/apps/v1${scope}/replicasets`,
+        `/api/v1${scope}/secrets`,
+        `/api/v1${scope}/serviceaccounts`,
+    ]
+        .filter((p) => !(scope && p.includes("clusterroles")))
+        .map((p) => `GET ${p}`);
+
+test("narrows KubeFed's role, waits until updates are denied, then unlabels the managed objects of every federated kind", async () => {
     const member = simulatedMember({ lag: 2 });
-    expect(await release(member)).toEqual(["namespace shop", "deployment shop/web"]);
+    expect(await release(member)).toEqual(["namespace shop", "deployment shop/web", "service shop/web"]);
     expect(member.rules()).toEqual(narrowedRules("Cluster", "kubefed-controller-manager:member2-host"));
-    expect(member.rules()).toEqual(expect.arrayContaining([...RELEASE_RULES, NON_RESOURCE_GET_RULE]));
+    expect(member.rules()).toEqual(expect.arrayContaining([...releaseRules(), NON_RESOURCE_GET_RULE]));
     expect(member.objects.map((o) => [o.kind, o.name, o.labels])).toEqual([
         ["Namespace", "shop", {}],
         ["Namespace", "default", {}],
         ["Deployment", "web", { app: "web" }],
         ["Deployment", "own", { app: "own" }],
+        ["Service", "web", {}],
     ]);
     const calls = server!.requests.map((r) => `${r.method} ${r.path.split("?")[0]}`);
     // The role first; no label is touched while the authorizer may still let KubeFed re-adopt.
+    // Kinds the member does not serve (404) are passed over.
     expect(calls).toEqual([
         `PATCH /apis/rbac.authorization.k8s.io/v1/clusterroles/${ROLE}`,
         ...Array(3).fill("POST /apis/authorization.k8s.io/v1/selfsubjectaccessreviews"),
         "GET /api/v1/namespaces",
         "PATCH /api/v1/namespaces/shop",
+        "GET /apis/rbac.authorization.k8s.io/v1/clusterroles",
+        "GET /api/v1/configmaps",
         "GET /apis/apps/v1/deployments",
         "PATCH /apis/apps/v1/namespaces/shop/deployments/web",
+        "GET /apis/networking.k8s.io/v1/ingresses",
+        "GET /apis/batch/v1/jobs",
+        "GET /apis/apps/v1/replicasets",
+        "GET /api/v1/secrets",
+        "GET /api/v1/serviceaccounts",
+        "GET /api/v1/services",
+        "PATCH /api/v1/namespaces/shop/services/web",
     ]);
     expect(server!.requests.every((r) => r.headers.authorization === "Bearer kubefed-sa-token")).toBe(true);
     expect(server!.requests[4].path).toBe("/api/v1/namespaces?labelSelector=kubefed.io%2Fmanaged%3Dtrue");
+    // The narrowed role lets it list and patch exactly those kinds, and nothing else.
+    expect(releaseRules()).toEqual([
+        { apiGroups: [""], resources: ["configmaps", "namespaces", "secrets", "serviceaccounts", "services"], verbs: ["get", "list", "patch"] },
+        { apiGroups: ["apps"], resources: ["deployments", "replicasets"], verbs: ["get", "list", "patch"] },
+        { apiGroups: ["batch"], resources: ["jobs"], verbs: ["get", "list", "patch"] },
+        { apiGroups: ["networking.k8s.io"], resources: ["ingresses"], verbs: ["get", "list", "patch"] },
+        { apiGroups: ["rbac.authorization.k8s.io"], resources: ["clusterroles"], verbs: ["get", "list", "patch"] },
+    ]);
+});
+
+test("a type the program enables is released too", async () => {
+    const widget = { group: "example.com", version: "v1", kind: "Widget", plural: "widgets", namespaced: true };
+    const member = simulatedMember();
+    await release(member, CLUSTER, { types: [widget] });
+    expect(member.rules()).toEqual(expect.arrayContaining([{ apiGroups: ["example.com"], resources: ["widgets"], verbs: ["get", "list", "patch"] }]));
+    expect(server!.requests.map((r) => `${r.method} ${r.path.split("?")[0]}`)).toContain("GET /apis/example.com/v1/widgets");
 });
 
 test("with scope Namespaced, the Role in the KubeFed namespace is narrowed and only that namespace is searched", async () => {
     const member = simulatedMember();
     expect(await release(member, NAMESPACED)).toEqual([]);
     expect(member.rules()).toEqual(narrowedRules("Namespaced", "kubefed-controller-manager:member2-host"));
-    expect(server!.requests.map((r) => `${r.method} ${r.path.split("?")[0]}`)).toEqual([
-        `PATCH /apis/rbac.authorization.k8s.io/v1/namespaces/kube-federation-system/roles/${ROLE}`,
-        "POST /apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
-        "GET /apis/apps/v1/namespaces/kube-federation-system/deployments",
-    ]);
+    const calls = server!.requests.map((r) => `${r.method} ${r.path.split("?")[0]}`);
+    expect(calls.slice(0, 2)).toEqual([`PATCH /apis/rbac.authorization.k8s.io/v1/namespaces/kube-federation-system/roles/${ROLE}`, "POST /apis/authorization.k8s.io/v1/selfsubjectaccessreviews"]);
+    expect(calls.slice(2).sort()).toEqual(["GET /apis/apps/v1/namespaces/kube-federation-system/deployments", "GET /api/v1/namespaces/kube-federation-system/services", ...OTHER_TYPES("/namespaces/kube-federation-system")].sort());
 });
 
 test("when another binding still lets KubeFed update, nothing is unlabelled and the error says why", async () => {
@@ -58,7 +96,7 @@ test("when another binding still lets KubeFed update, nothing is unlabelled and 
     await expect(release(member, CLUSTER, { timeoutMs: 300, pollMs: 50 })).rejects.toThrow(
         "KubeFed's service account may still update Deployments after its role was narrowed: another binding grants it more (KubeFed's role there was restored)",
     );
-    expect(member.objects.filter((o) => o.labels[MANAGED_LABEL] === "true").map((o) => o.name)).toEqual(["shop", "web"]);
+    expect(member.objects.filter((o) => o.labels[MANAGED_LABEL] === "true").map((o) => `${o.kind} ${o.name}`)).toEqual(["Namespace shop", "Deployment web", "Service web"]);
     expect(member.rules()).toEqual([ALL_RESOURCES_RULE, NON_RESOURCE_GET_RULE]);
 });
 
@@ -111,7 +149,8 @@ describe("releaseAll: all departing members or none", () => {
     test("all released: what each left running", async () => {
         const [a, b] = [simulatedMember({ member: "member1" }), simulatedMember({ member: "member2" })];
         const released = await releaseAll([await departing("member1", a), await departing("member2", b)], CLUSTER);
-        expect([...released]).toEqual([["member1", ["namespace shop", "deployment shop/web"]], ["member2", ["namespace shop", "deployment shop/web"]]]);
+        const all = ["namespace shop", "deployment shop/web", "service shop/web"];
+        expect([...released]).toEqual([["member1", all], ["member2", all]]);
         expect([a.rules(), b.rules()]).toEqual([narrowedRules("Cluster", "kubefed-controller-manager:member1-host"), narrowedRules("Cluster", "kubefed-controller-manager:member2-host")]);
     });
 

@@ -3,7 +3,7 @@ import { DEFAULT_TYPES, federatedCRD, federatedTypeConfig, knownTypes, typeConfi
 import { federatedObject, resolveOverrides, resourceKey, templateOf } from "../../src/resources";
 import { crdValidator } from "../helpers/mocks";
 
-const members = [
+const members: { name: string; labels: { [key: string]: string }; replicas: number }[] = [
     { name: "member1", labels: { region: "eu" }, replicas: 1 },
     { name: "member2", labels: { region: "us" }, replicas: 2 },
     { name: "member3", labels: { region: "us", tier: "canary" }, replicas: 1 },
