@@ -15,6 +15,9 @@ const project = (name) => ({
   displayName: name,
   // `roots`: jest looks only at tests/, never at .e2e/ (etcd's *.snap files are not jest snapshots).
   roots: ["<rootDir>/tests"],
+  // The compiled releases in tests/fixtures/kubefed-<version> are files the upgrade test copies, never
+  // modules of a suite: out of jest's module map (each has a package.json named @kubefed-iac/kubefed).
+  modulePathIgnorePatterns: ["<rootDir>/tests/fixtures/kubefed-\\d"],
   testEnvironment: "node",
   transform,
   transformIgnorePatterns,

@@ -56,7 +56,7 @@ export function resolveOverrides<V>(
 }
 
 /** The object's template: what KubeFed writes in each member, but apiVersion, kind, name, namespace and status. */
-export function templateOf<O extends { metadata?: { labels?: unknown; annotations?: unknown } }>(object: O): Record<string, unknown> {
+export function templateOf<O extends { metadata?: { name?: string; namespace?: string; labels?: unknown; annotations?: unknown } }>(object: O): Record<string, unknown> {
     const { apiVersion: _apiVersion, kind: _kind, metadata, status: _status, ...rest } = object as O & { apiVersion?: unknown; kind?: unknown; status?: unknown };
     const kept: Record<string, unknown> = {};
     if (metadata?.labels !== undefined) kept.labels = metadata.labels;

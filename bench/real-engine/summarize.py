@@ -229,7 +229,7 @@ PARTS = {"kubefedcluster": KIND_OF[0][1], "host-token": KIND_OF[1][1], "token": 
 
 
 def is_kfc(name):
-    """a KubeFedCluster step: `federation/members/<m>/kubefedcluster` (0.2.0) or `federation-<m>-kubefedcluster` (0.1.0)"""
+    """a KubeFedCluster step: `federation/members/<m>/kubefedcluster` (0.2.0 and later) or `federation-<m>-kubefedcluster` (0.1.0)"""
     return name.endswith("/kubefedcluster") or name.endswith("-kubefedcluster")
 
 
