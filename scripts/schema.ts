@@ -60,6 +60,9 @@ function componentDescription(): string | undefined {
     return description;
 }
 
+/** The types of outputs only. */
+const OUTPUT_TYPES = ["ClusterDescription", "ResourcePropagation", "MemberPropagation"];
+
 export function generateSchema(): Record<string, unknown> {
     const source = ts.createSourceFile(ARGS_FILE, fs.readFileSync(ARGS_FILE, "utf8"), ts.ScriptTarget.ES2022, true);
     const interfaces = new Map<string, ts.InterfaceDeclaration>();
@@ -83,6 +86,10 @@ export function generateSchema(): Record<string, unknown> {
 
     /** The schema of a property type; `input` tells whether it was wrapped in pulumi.Input. */
     function schemaOf(type: ts.TypeNode, tags: Set<string>): { schema: SchemaProperty; input: boolean } {
+        if (tags.has("any") || type.kind === ts.SyntaxKind.AnyKeyword) {
+            // Any value: a Kubernetes object (`@any` on its property), a patch's value.
+            return { schema: { $ref: "pulumi.json#/Any" }, input: true };
+        }
         if (ts.isTypeReferenceNode(type) && type.typeName.getText(source) === "pulumi.Input") {
             return { schema: schemaOf(type.typeArguments![0], tags).schema, input: true };
         }
@@ -154,10 +161,17 @@ export function generateSchema(): Record<string, unknown> {
                 additionalProperties: { $ref: typeRef("ClusterDescription") },
                 description: "Per member, what `kubefed describe` shows. Contains no credentials.",
             },
+            propagation: {
+                type: "object",
+                additionalProperties: { $ref: typeRef("ResourcePropagation") },
+                description:
+                    "Per federated resource and workload (`<kind>/<namespace>/<name>`, `<kind>/<name>` when cluster-scoped), per placed member: whether KubeFed has propagated it, and when not, KubeFed's reason.",
+            },
         },
-        required: ["clusterNames", "clusters"],
+        required: ["clusterNames", "clusters", "propagation"],
     };
     referenced.add("ClusterDescription");
+    referenced.add("ResourcePropagation");
 
     // Object types: everything reachable from the inputs and outputs (inputs' types keep `plain`).
     const types: Record<string, unknown> = {};
@@ -168,7 +182,8 @@ export function generateSchema(): Record<string, unknown> {
             continue;
         }
         const before = new Set(referenced);
-        const { properties, required } = propertiesOf(name, name !== "ClusterDescription");
+        // Output types carry no `plain` marks.
+        const { properties, required } = propertiesOf(name, !OUTPUT_TYPES.includes(name));
         const { description } = docOf(interfaces.get(name)!, source);
         types[`kubefed:index:${typeName(name)}`] = { type: "object", ...(description ? { description } : {}), properties, required };
         pending.push(...[...referenced].filter((r) => !before.has(r)));

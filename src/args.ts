@@ -78,12 +78,15 @@ export interface FederatedDeploymentArgs {
     totalReplicas?: number;
 }
 
+/** A JSON patch operation of KubeFed's overrides. */
+export type OverrideOp = "add" | "remove" | "replace";
+
 /** One JSON patch operation of an override; KubeFed applies them in order to a member's copy. */
 export interface OverridePatch {
     /** A JSON pointer into the object, e.g. `/spec/template/spec/containers/0/image`. */
     path: string;
     /** "replace" (default), "add" or "remove". */
-    op?: "add" | "remove" | "replace";
+    op?: OverrideOp;
     /** The value for "add" and "replace"; may hold Pulumi secrets. */
     value?: pulumi.Input<any>;
 }
@@ -104,6 +107,7 @@ export interface FederatedResourceArgs {
      * The object as it is to be in each member: `apiVersion`, `kind`, `metadata` (a `name`, a
      * `namespace` for a namespaced kind, labels and annotations) and the rest (spec, data, ...).
      * Values inside may be outputs and secrets; a Secret's data always stays secret.
+     * @any
      */
     object: { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: pulumi.Input<{ [key: string]: pulumi.Input<string> }>; annotations?: pulumi.Input<{ [key: string]: pulumi.Input<string> }> }; [field: string]: any };
     /** Placement by member name (each must be a member). */
@@ -128,10 +132,18 @@ export interface FederatedTypeArgs {
     namespaced: boolean;
 }
 
-/** Where KubeFed has propagated one federated resource: per placed member, whether it is there, and KubeFed's reason when not. */
+/** Whether KubeFed has propagated a federated resource to one member. */
+export interface MemberPropagation {
+    /** KubeFed reports the member up to date. */
+    propagated: boolean;
+    /** KubeFed's reason when not, e.g. ClusterNotReady, or NotReported. */
+    reason?: string;
+}
+
+/** Where KubeFed has propagated one federated resource. */
 export interface ResourcePropagation {
-    /** Per placed member: `propagated`, and KubeFed's `reason` when not. */
-    members: { [member: string]: { propagated: boolean; reason?: string } };
+    /** Per placed member. */
+    members: { [member: string]: MemberPropagation };
 }
 
 export interface KubefedFederationArgs {

@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as provider from "@pulumi/pulumi/provider";
 import { isRpcSecret, unwrapRpcSecret } from "@pulumi/pulumi/runtime";
-import { KubefedFederationArgs } from "./args";
+import { FederatedResourceArgs, KubefedFederationArgs } from "./args";
 import { KubefedFederation, KUBEFED_FEDERATION_TYPE } from "./component";
 import { valueOf } from "./hooks/log";
 import { engineAddress, engineLog } from "./engine-log";
@@ -95,7 +95,31 @@ export async function componentArgs(inputs: pulumi.Inputs, schema: PackageSchema
         const [fields, are, them, values] = secrets.length === 1 ? [secrets[0], "is a secret", "it", "a plain value"] : [`${secrets.slice(0, -1).join(", ")} and ${secrets[secrets.length - 1]}`, "are secrets", "them", "plain values"];
         throw new Error(`${fields} ${are}, but KubefedFederation stores ${them} in plain text (only the kubeconfigs, hostKubeconfig and each member's kubeconfig, are kept secret): pass ${them} as ${values}`);
     }
-    return (await plainWhereSchemaSays(inputs, properties, schema)) as unknown as KubefedFederationArgs;
+    const args = (await plainWhereSchemaSays(inputs, properties, schema)) as unknown as KubefedFederationArgs;
+    if (Array.isArray(args.resources)) {
+        args.resources = await Promise.all(args.resources.map(async (r) => ({ ...r, object: await plainObject(r.object) })));
+    }
+    return args;
+}
+
+/**
+ * A resource's `object` as the component reads it: what names it (apiVersion, kind, name,
+ * namespace) plain, the rest as it came. An object that arrives as a secret output as a whole (a
+ * secret somewhere inside: the wire cannot say where) keeps every field but those names secret.
+ */
+async function plainObject(object: unknown): Promise<FederatedResourceArgs["object"]> {
+    if (!pulumi.Output.isInstance(object)) {
+        return object as FederatedResourceArgs["object"];
+    }
+    const secret = await pulumi.isSecret(object);
+    const value = unwrapRpcSecret(await valueOf(object)) as FederatedResourceArgs["object"];
+    if (!isRecord(value) || !secret) {
+        return value;
+    }
+    const { apiVersion, kind, metadata, ...rest } = value;
+    const { name, namespace, ...labelled } = isRecord(metadata) ? (metadata as FederatedResourceArgs["object"]["metadata"]) : ({} as FederatedResourceArgs["object"]["metadata"]);
+    const hidden = (fields: Record<string, unknown>) => Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, pulumi.secret(v)]));
+    return { apiVersion, kind, metadata: { name, ...(namespace === undefined ? {} : { namespace }), ...hidden(labelled) }, ...hidden(rest) };
 }
 
 /** The resource type in a URN: `urn:pulumi:<stack>::<project>::<parent type>$<type>::<name>`. */
@@ -128,7 +152,7 @@ export class KubefedProvider implements provider.Provider {
             throw new Error(`unknown resource type ${type}`);
         }
         const federation = new KubefedFederation(name, await componentArgs(inputs, JSON.parse(this.schema)), options);
-        return { urn: federation.urn, state: { clusterNames: federation.clusterNames, clusters: federation.clusters } };
+        return { urn: federation.urn, state: { clusterNames: federation.clusterNames, clusters: federation.clusters, propagation: federation.propagation } };
     }
 
     check = async (urn: string, olds: any, news: any) => this.customResource(urn).check(urn, olds, news);

@@ -32,6 +32,27 @@ test("construct gets plain values where the schema says plain (enums included), 
     expect(args.workloads![0].spec).toBe(spec);
 });
 
+test("a resource's object from another language: its names plain; when it came as a secret, everything else in it stays secret", async () => {
+    const object = { apiVersion: "v1", kind: "Secret", metadata: { name: "db", namespace: "shop", labels: { app: "db" } }, stringData: { password: "p4ss" } };
+    const args = await componentArgs(
+        {
+            clusters: [],
+            resources: [
+                { object: pulumi.secret(object), overrides: [{ clusters: ["member1"], patches: [{ path: "/stringData/password", value: pulumi.secret("other") }] }] },
+                { object: pulumi.output({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "c", namespace: "shop" }, data: { a: "b" } }) },
+            ],
+        },
+        schema,
+    );
+    const [secret, configMap] = args.resources!;
+    expect([secret.object.apiVersion, secret.object.kind, secret.object.metadata.name, secret.object.metadata.namespace]).toEqual(["v1", "Secret", "db", "shop"]);
+    expect(await pulumi.isSecret(secret.object.stringData)).toBe(true);
+    expect(await pulumi.isSecret(secret.object.metadata.labels as pulumi.Output<unknown>)).toBe(true);
+    expect(await pulumi.isSecret(secret.overrides![0].patches[0].value)).toBe(true);
+    expect(secret.overrides![0].patches[0].path).toBe("/stringData/password");
+    expect(configMap.object).toEqual({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "c", namespace: "shop" }, data: { a: "b" } });
+});
+
 describe("a secret where the schema says plain", () => {
     const registered: string[] = [];
     beforeAll(() =>

@@ -11,13 +11,24 @@ test("the committed schema.json is what the TypeScript types generate (run `npm 
 test("the component is published under its type token, with every input and output of the TypeScript API", () => {
     expect(component.isComponent).toBe(true);
     expect(Object.keys(component.inputProperties).sort()).toEqual(
-        ["clusters", "configMapName", "configNamespace", "federationName", "hostClusterName", "hostKubeconfig", "kubeconfigSecretName", "kubefedNamespace", "orphanWorkloadsOnUnjoin", "propagationTimeoutSeconds", "readyTimeoutSeconds", "scope", "waitForReady", "workloads"].sort(),
+        ["clusters", "configMapName", "configNamespace", "federationName", "hostClusterName", "hostKubeconfig", "kubeconfigSecretName", "kubefedNamespace", "orphanWorkloadsOnUnjoin", "propagationTimeoutSeconds", "readyTimeoutSeconds", "resources", "federatedTypes", "scope", "waitForReady", "workloads"].sort(),
     );
     expect(component.requiredInputs).toEqual(["clusters"]);
-    expect(Object.keys(component.properties).sort()).toEqual(["clusterNames", "clusters"]);
+    expect(Object.keys(component.properties).sort()).toEqual(["clusterNames", "clusters", "propagation"]);
     expect(Object.keys(schema.types["kubefed:index:MemberCluster"].properties).sort()).toEqual(
         ["apiEndpoint", "caBundle", "context", "disabledTLSValidations", "kubeconfig", "labels", "name", "provider", "proxyURL", "replicas", "serverAddressByClientCIDRs", "tokenRotation"].sort(),
     );
+});
+
+test("a federated resource: any object, placement, override rules of JSON patches; the propagation output", () => {
+    const resource = schema.types["kubefed:index:FederatedResource"];
+    expect(resource.properties.object.$ref).toBe("pulumi.json#/Any");
+    expect(resource.required).toEqual(["object"]);
+    expect(schema.types["kubefed:index:OverrideRule"].properties.patches.items.$ref).toBe("#/types/kubefed:index:OverridePatch");
+    expect(schema.types["kubefed:index:OverridePatch"].properties.value.$ref).toBe("pulumi.json#/Any");
+    expect(schema.types["kubefed:index:OverrideOp"].enum.map((e: { value: string }) => e.value)).toEqual(["add", "remove", "replace"]);
+    expect(Object.keys(schema.types["kubefed:index:FederatedType"].properties).sort()).toEqual(["group", "kind", "namespaced", "plural", "version"]);
+    expect(component.properties.propagation.additionalProperties.$ref).toBe("#/types/kubefed:index:ResourcePropagation");
 });
 
 test("a workload's spec is the kubernetes package's DeploymentSpec, at the tested version (the lock file's)", () => {
