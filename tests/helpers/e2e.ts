@@ -118,7 +118,7 @@ export function programsDir(): string {
     return dir;
 }
 
-const EXAMPLE_FILES = { basic: ["index.ts", "Pulumi.yaml"], python: ["__main__.py", "Pulumi.yaml", "requirements.txt"], yaml: ["Pulumi.yaml"] };
+const EXAMPLE_FILES = { basic: ["index.ts", "Pulumi.yaml"], application: ["index.ts", "Pulumi.yaml"], python: ["__main__.py", "Pulumi.yaml", "requirements.txt"], yaml: ["Pulumi.yaml"] };
 
 /**
  * examples/<name>, outside the checkout as a user has it: a copy under <state>/programs/<name>
@@ -137,7 +137,7 @@ export function exampleProgram(name: keyof typeof EXAMPLE_FILES): string {
             fs.symlinkSync(target, path.join(dir, at));
         }
     };
-    if (name === "basic") {
+    if (name === "basic" || name === "application") {
         link(path.join(programs, "node", "node_modules"), "node_modules");
         fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { target: "ES2022", module: "commonjs", strict: true, esModuleInterop: true, skipLibCheck: true } }));
     } else if (name === "python") {
@@ -155,11 +155,12 @@ export async function federationStack(stackName: string, members: MemberConfig[]
     return stack;
 }
 
-/** Sets the config examples/basic reads for `members`, plus `extra` plain keys (e.g. `workload`); `extra.hostKubeconfig` replaces the host's (a secret). */
+/** Sets the config examples/basic reads for `members`, plus `extra` plain keys (e.g. `workload`); `extra.hostKubeconfig` replaces the host's and `extra.dbPassword` (examples/application) is set, both as secrets. */
 export async function configureMembers(stack: Stack, members: MemberConfig[], extra: Record<string, string> = {}): Promise<void> {
-    const { hostKubeconfig = kubeconfigOf("host"), ...plain } = extra;
+    const { hostKubeconfig = kubeconfigOf("host"), dbPassword, ...plain } = extra;
     const config: Record<string, { value: string; secret?: boolean }> = {
         ...Object.fromEntries(Object.entries(plain).map(([key, value]) => [key, { value }])),
+        ...(dbPassword === undefined ? {} : { dbPassword: { value: dbPassword, secret: true } }),
         hostKubeconfig: { value: hostKubeconfig, secret: true },
         members: { value: JSON.stringify(members.map((m) => m.name)) },
         waitForReady: { value: "true" },
