@@ -6,7 +6,9 @@
 //
 // Releases: 0.1.0 (before the kubefed plugin served anything to TypeScript programs) and 0.2.0 (its
 // UnreachableMemberRelease is served by the kubefed plugin 0.2.0, which the stack is created with; the
-// upgrade moves it to the default provider of this version's plugin, which e2e/programs.sh installed).
+// upgrade moves it, as `same`, to the default provider of this version's plugin, which
+// e2e/programs.sh installed; the engine deletes 0.2.0's default provider then, a provider resource
+// only, the one delete of the upgrade).
 import * as childProcess from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -102,14 +104,13 @@ function uids(): Record<string, string> {
     };
 }
 
-/** Each step of an update or preview, by operation (`same` is never collected). */
+/** Each step of an update or preview, with the properties it changes, by operation (`same` is never collected). */
 function byOp(steps: Step[]): Record<string, string[]> {
     const ops: Record<string, string[]> = {};
-    for (const line of formatSteps(steps)) {
-        const op = line.split(" ")[0];
-        (ops[op] ??= []).push(line);
+    for (const s of steps) {
+        (ops[s.op] ??= []).push(`${s.op} ${s.type} ${s.name}${s.diffs.length > 0 ? ` (${s.diffs.join(", ")})` : ""}`);
     }
-    return ops;
+    return Object.fromEntries(Object.entries(ops).map(([op, lines]) => [op, lines.sort()]));
 }
 
 /** The operation of one resource (`<type> <name>`) in an update or preview, `same` included. */
@@ -173,6 +174,12 @@ describe("from 0.1.0", () => {
 describe("from 0.2.0", () => {
     let upgrade: Upgrade | undefined;
     let pluginDir: string | undefined;
+    let archive: string | undefined;
+    /** 0.2.0's plugin, into the environment's PULUMI_HOME. */
+    const installPlugin = () => {
+        removePlugin("0.2.0");
+        run("pulumi", ["plugin", "install", "resource", "kubefed", "0.2.0", "--file", archive!]);
+    };
     beforeAll(async () => {
         // 0.2.0's plugin, as its release archive has it: the package and a launcher at its root. Its
         // dependencies (0.2.0's lock file pins the same versions as this one's) are the programs'
@@ -190,15 +197,17 @@ describe("from 0.2.0", () => {
                 `NODE_PATH=${JSON.stringify(path.join(programsDir(), "node", "node_modules"))} exec node "$(dirname "$0")/bin/provider.js" "$@"\n`,
         );
         fs.chmodSync(launcher, 0o755);
-        const archive = path.join(pluginDir, "pulumi-resource-kubefed-v0.2.0-linux-amd64.tar.gz");
+        archive = path.join(pluginDir, "pulumi-resource-kubefed-v0.2.0-linux-amd64.tar.gz");
         childProcess.execFileSync("tar", ["-czf", archive, "-C", staging, "."]);
-        removePlugin("0.2.0");
-        run("pulumi", ["plugin", "install", "resource", "kubefed", "0.2.0", "--file", archive]);
+        installPlugin();
         upgrade = await releaseStack("0.2.0");
     });
     afterAll(async () => {
+        // A stack that failed to upgrade needs 0.2.0's plugin to be destroyed.
+        if (archive) {
+            installPlugin();
+        }
         await cleanUp(upgrade);
-        // A stack that failed to upgrade needs 0.2.0's plugin to be destroyed: removed only now.
         removePlugin("0.2.0");
         if (pluginDir) {
             fs.rmSync(pluginDir, { recursive: true, force: true });
@@ -213,6 +222,9 @@ describe("from 0.2.0", () => {
         expect(release?.provider).toBe(OLD_PROVIDER);
         const before = uids();
 
+        // The upgrade needs only this version's plugin (e2e/programs.sh installed it): 0.2.0's is
+        // removed, and the environment lets the engine download none (PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION).
+        removePlugin("0.2.0");
         useCurrentVersion(upgrade!);
         const preview = stepCollector();
         const previewRelease = opOf(RELEASE);
@@ -222,13 +234,19 @@ describe("from 0.2.0", () => {
         const result = await stack.up({ onEvent: (e) => (up.onEvent(e), upRelease.onEvent(e)) });
         expect(result.summary.result).toBe("succeeded");
         for (const steps of [preview.steps, up.steps]) {
-            // The resources of 0.2.0 and of this version are the same (no alias needed), so nothing
-            // is created, updated, replaced or deleted but the kubefed package's default provider,
+            // Nothing is replaced, and no resource deleted. Updated: the federated objects, which
+            // now each wait for KubeFed to process their own revision (an annotation, and the
+            // waitFor that reads it). Created and deleted: the kubefed package's default provider,
             // which the engine names after its version: this version's is created, and 0.2.0's, no
             // longer referenced, deleted. A provider resource's delete only unloads a plugin: the
             // engine asks nothing of it, and nothing in any cluster is touched.
+            const revision = '(metadata.annotations["kubefed-iac.io/revision"], metadata.annotations["pulumi.com/waitFor"])';
             expect(byOp(steps)).toEqual({
                 create: [`create ${CURRENT_PROVIDER}`],
+                update: [
+                    `update kubernetes:types.kubefed.io/v1beta1:FederatedDeployment federation/workloads/upgrade/web ${revision}`,
+                    `update kubernetes:types.kubefed.io/v1beta1:FederatedNamespace federation/namespaces/upgrade ${revision}`,
+                ],
                 delete: [`delete ${OLD_PROVIDER}`],
             });
         }
@@ -237,8 +255,9 @@ describe("from 0.2.0", () => {
         // inputs (the same) makes the step `same`. It is the same resource, now served by this version's plugin.
         expect([previewRelease.op(), upRelease.op()]).toEqual(["same", "same"]);
         expect(await releaseInState(stack)).toEqual({ id: release!.id, provider: CURRENT_PROVIDER });
-        // What `pulumi up` sums up (it leaves default providers out): every resource unchanged.
-        expect(Object.keys(result.summary.resourceChanges ?? {})).toEqual(["same"]);
+        // What `pulumi up` sums up (it leaves default providers out): the two updates, the rest unchanged.
+        expect(Object.keys(result.summary.resourceChanges ?? {}).sort()).toEqual(["same", "update"]);
+        expect(result.summary.resourceChanges?.update).toBe(2);
         expect(uids()).toEqual(before);
         expect(await pendingChanges(stack)).toEqual([]);
     });
