@@ -41,7 +41,7 @@ const application: FederatedResourceArgs[] = [
         },
         overrides: [
             // `kubefed` has no such thing: a canary image on one member...
-            ...(canaryMember ? [{ clusters: [canaryMember], patches: [{ path: "/spec/template/spec/containers/0/image", value: `${image}-canary` }] }] : []),
+            ...(canaryMember && members.some((m) => m.name === canaryMember) ? [{ clusters: [canaryMember], patches: [{ path: "/spec/template/spec/containers/0/image", value: `${image}-canary` }] }] : []),
             // ...and an environment variable on the members of a region, by label.
             ...(members.some((m) => m.labels.region === "us")
                 ? [{ clusterSelector: { region: "us" }, patches: [{ op: "add" as const, path: "/spec/template/spec/containers/0/env/-", value: { name: "REGION", value: "us" } }] }]
@@ -64,10 +64,11 @@ const application: FederatedResourceArgs[] = [
     { object: { apiVersion: "v1", kind: "Secret", metadata: { name: "api-db", namespace }, stringData: { password: config.requireSecret("dbPassword") } } },
 ];
 
-// Optional: a type of your own, federated as `kubefedctl enable` would (its CRD must exist in the members).
+// Optional: a type of your own, federated as `kubefedctl enable` would. Place its objects on the
+// members that have its CRD (here by label): KubeFed holds an object placed on a member without it.
 const widgets = config.getBoolean("widgets") ?? false;
 if (widgets) {
-    application.push({ object: { apiVersion: "example.com/v1", kind: "Widget", metadata: { name: "api-widget", namespace }, spec: { size: 3 } } });
+    application.push({ object: { apiVersion: "example.com/v1", kind: "Widget", metadata: { name: "api-widget", namespace }, spec: { size: 3 } }, clusterSelector: config.getObject("widgetSelector") });
 }
 
 const federation = new KubefedFederation(

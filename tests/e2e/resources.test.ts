@@ -117,14 +117,20 @@ test("a type of one's own, enabled as code: its object propagates to the member 
         kubectl(cluster, ["apply", "-f", "-"], WIDGET_CRD);
         kubectl(cluster, ["wait", "--for=condition=Established", "crd/widgets.example.com", "--timeout=60s"]);
     }
-    const { output } = await deploy(BOTH, { widgets: "true" });
+    // KubeFed v0.10.0 holds every object of a type until its informer of each member has synced or
+    // given up (here about 100 s for the member without the CRD): a longer wait for this update.
+    const { output } = await deploy(BOTH, { widgets: "true", propagationTimeoutSeconds: "300" });
     expect(await until(() => exists("member1", "widgets.example.com", "api-widget"), 60)).toBe(true);
     expect(kubectlJSON("member1", ["get", "widgets.example.com", "api-widget", "-n", NS]).spec).toEqual({ size: 3 });
     expect(kubectlJSON("host", ["get", "federatedtypeconfig", "widgets.example.com", "-n", environment().kubefedNamespace]).spec.propagation).toBe("Enabled");
     expect(output).toMatch(/FederatedWidget fedapp\/api-widget: not yet propagated to member "member2" \(KubeFed: \w+\)/);
     const widget = (await outputs()).propagation["Widget/fedapp/api-widget"];
     expect(widget.members.member1).toEqual({ propagated: true });
-    expect(widget.members.member2.propagated).toBe(false);
+    expect(widget.members.member2).toEqual({ propagated: false, reason: "ClusterNotReady" });
+    // Placed where its CRD is, by label: KubeFed lets go of member2, and the next preview is empty.
+    await deploy(BOTH, { widgets: "true", widgetSelector: JSON.stringify({ region: "eu" }) });
+    expect((await outputs()).propagation["Widget/fedapp/api-widget"]).toEqual({ members: { member1: { propagated: true } } });
+    expect(await previewSteps(stack)).toEqual([]);
 });
 
 test("with member2's kube-apiserver killed, an update completes in bounded time, its warning and the propagation output name member2; KubeFed catches up once it is back, and the next preview is empty", async () => {
@@ -133,7 +139,7 @@ test("with member2's kube-apiserver killed, an update completes in bounded time,
         // KubeFed sees the member not Ready after its health checks fail.
         const notReady = () => kubectl("host", ["get", "kubefedcluster", "member2", "-n", environment().kubefedNamespace, "-o", "jsonpath={.status.conditions[?(@.type=='Ready')].status}"]).trim() !== "True";
         expect(await until(notReady, 120)).toBe(true);
-        const { output, seconds } = await deploy(BOTH, { widgets: "true", mode: "maintenance" });
+        const { output, seconds } = await deploy(BOTH, { widgets: "true", widgetSelector: JSON.stringify({ region: "eu" }), mode: "maintenance" });
         expect(seconds).toBeLessThan(120);
         expect(output).toMatch(/FederatedConfigMap fedapp\/api-settings: not yet propagated to member "member2" \(KubeFed: ClusterNotReady\)/);
         const propagation = (await outputs()).propagation;
