@@ -14,6 +14,7 @@ import { hostHooks } from "./hooks/host-hooks";
 import { hookLog, valueOf } from "./hooks/log";
 import { orphaningHooks } from "./hooks/orphaning";
 import { propagationReport } from "./hooks/propagation-report";
+import { typeCheckHook } from "./hooks/type-check";
 import { LegacyAliases, MemberPart, names } from "./names";
 import { hostKubeconfigProblems, MemberAccess } from "./kubeconfig";
 import { KubernetesObject } from "./objects";
@@ -158,6 +159,9 @@ export class KubefedFederation extends pulumi.ComponentResource {
             types,
             aliases,
             // After the Secret: with orphanWorkloadsOnUnjoin, its update releases departing members before any placement changes.
+            typeCheck: types.some((t) => t.enabledHere)
+                ? typeCheckHook(name, types.filter((t) => t.enabledHere), pulumi.secret(pulumi.all(joined.map((j) => j.access))), joined.map((j) => j.spec.name), log)
+                : undefined,
             opts: { dependsOn: [kubeconfigSecretResource], hooks: { beforeUpdate: orphaning ? [orphaning.guard] : [], afterCreate: [report], afterUpdate: [report] } },
         });
         if (args.hostKubeconfig !== undefined) {

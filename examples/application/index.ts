@@ -64,8 +64,8 @@ const application: FederatedResourceArgs[] = [
     { object: { apiVersion: "v1", kind: "Secret", metadata: { name: "api-db", namespace }, stringData: { password: config.requireSecret("dbPassword") } } },
 ];
 
-// Optional: a type of your own, federated as `kubefedctl enable` would. Place its objects on the
-// members that have its CRD (here by label): KubeFed holds an object placed on a member without it.
+// Optional: a type of your own, federated as `kubefedctl enable` would. Its CRD must exist in the
+// host and in every member: the component checks that before it enables the type.
 const widgets = config.getBoolean("widgets") ?? false;
 if (widgets) {
     application.push({ object: { apiVersion: "example.com/v1", kind: "Widget", metadata: { name: "api-widget", namespace }, spec: { size: 3 } }, clusterSelector: config.getObject("widgetSelector") });

@@ -21,6 +21,33 @@ host = k8s.Provider(
     enable_secret_mutable=True,
 )
 
+# Optional (`pulumi config set application true`): an application federated to every member, a
+# Deployment, its Service and a ConfigMap, with member2 running 3 replicas instead of 1 (an override).
+resources = None
+if config.get_bool("application"):
+    namespace, labels = "hello", {"app": "hello"}
+    resources = [
+        kubefed.FederatedResourceArgs(
+            object={
+                "apiVersion": "apps/v1",
+                "kind": "Deployment",
+                "metadata": {"name": "hello", "namespace": namespace},
+                "spec": {
+                    "replicas": 1,
+                    "selector": {"matchLabels": labels},
+                    "template": {"metadata": {"labels": labels}, "spec": {"containers": [{"name": "hello", "image": "registry.k8s.io/pause:3.10"}]}},
+                },
+            },
+            overrides=[kubefed.OverrideRuleArgs(clusters=["member2"], patches=[kubefed.OverridePatchArgs(path="/spec/replicas", value=3)])],
+        ),
+        kubefed.FederatedResourceArgs(
+            object={"apiVersion": "v1", "kind": "Service", "metadata": {"name": "hello", "namespace": namespace}, "spec": {"selector": labels, "ports": [{"port": 80}]}}
+        ),
+        kubefed.FederatedResourceArgs(
+            object={"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "hello", "namespace": namespace}, "data": {"greeting": "hello"}}
+        ),
+    ]
+
 wait_for_ready = config.get_bool("waitForReady")
 federation = kubefed.KubefedFederation(
     "federation",
@@ -35,6 +62,7 @@ federation = kubefed.KubefedFederation(
     ],
     wait_for_ready=True if wait_for_ready is None else wait_for_ready,
     orphan_workloads_on_unjoin=config.get_bool("orphanWorkloadsOnUnjoin"),
+    resources=resources,
     # The host's kubeconfig again, for what the component asks the host itself (see the README).
     host_kubeconfig=config.require_secret("hostKubeconfig"),
     opts=pulumi.ResourceOptions(providers=[host]),
@@ -43,3 +71,5 @@ federation = kubefed.KubefedFederation(
 # `pulumi stack output clusterNames` is "kubefed list"; `clusters` is "kubefed describe".
 pulumi.export("clusterNames", federation.cluster_names)
 pulumi.export("clusters", federation.clusters)
+# Where each federated resource runs.
+pulumi.export("propagation", federation.propagation)

@@ -34,6 +34,8 @@ export interface FederatedInputs {
     resources: ResourceSpec[];
     types: FederatedType[];
     aliases: LegacyAliases;
+    /** Before a type of the program's own is enabled: does every member serve it (hooks/type-check.ts)? */
+    typeCheck?: pulumi.ResourceHook;
     /** The kubeconfig Secret to depend on, and the hooks of every placement. */
     opts: { dependsOn: pulumi.Resource[]; hooks: pulumi.ResourceHookBinding };
 }
@@ -79,7 +81,8 @@ export function registerFederated(r: Registrar, inputs: FederatedInputs): Federa
     for (const type of inputs.types.filter((t) => t.enabledHere)) {
         const logical = names.federatedType(component, typeConfigName(type));
         const crd = r.register(logical, federatedCRD(type));
-        typeConfigs.set(`${type.group}/${type.kind}`, r.register(logical, federatedTypeConfig(type, settings.kubefedNamespace), { dependsOn: [crd] }));
+        const check = inputs.typeCheck ? { hooks: { beforeCreate: [inputs.typeCheck], beforeUpdate: [inputs.typeCheck] } } : {};
+        typeConfigs.set(`${type.group}/${type.kind}`, r.register(logical, federatedTypeConfig(type, settings.kubefedNamespace), { dependsOn: [crd, ...kubeFedClustersOf(members)], ...check }));
     }
 
     // Namespaces: the host's (created when absent) and the FederatedNamespace, on every member.

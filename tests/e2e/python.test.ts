@@ -4,7 +4,22 @@
 // the TypeScript example.
 import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
-import { configureMembers, environment, exampleProgram, federationStack, kubeFedClusterNames, kubeFedClusterReady, MemberConfig, plaintextCredentialsIn, removeStacks, run, upAndReadOutputs } from "../helpers/e2e";
+import {
+    configureMembers,
+    deploymentReplicas,
+    environment,
+    exampleProgram,
+    federationStack,
+    kubectl,
+    kubeFedClusterNames,
+    kubeFedClusterReady,
+    MemberConfig,
+    plaintextCredentialsIn,
+    previewSteps,
+    removeStacks,
+    run,
+    upAndReadOutputs,
+} from "../helpers/e2e";
 
 jest.setTimeout(20 * 60 * 1000);
 
@@ -13,7 +28,12 @@ const suffix = Date.now();
 
 const stacks: Stack[] = [];
 
-afterAll(() => removeStacks(stacks));
+afterAll(async () => {
+    await removeStacks(stacks);
+    for (const member of ["member1", "member2"] as const) {
+        kubectl(member, ["delete", "namespace", "hello", "--ignore-not-found", "--timeout=120s"]);
+    }
+});
 
 test("the Python example joins member1 and member2 with the outputs of the TypeScript example, and no credential in its state", async () => {
     environment();
@@ -40,6 +60,20 @@ test("the Python example joins member1 and member2 with the outputs of the TypeS
     // With hostKubeconfig, the component (in the plugin) registers the resource the plugin serves for destroy.
     const types = (await pythonStack.exportStack()).deployment.resources.map((r: { type: string }) => r.type);
     expect(types.filter((t: string) => t === "kubefed:index:UnreachableMemberRelease")).toHaveLength(1);
+
+    // Its application, through the generated SDK's FederatedResourceArgs, OverrideRuleArgs and OverridePatchArgs.
+    await configureMembers(pythonStack, members, { application: "true" });
+    const withApplication = await pythonStack.up();
+    expect(withApplication.summary.result).toBe("succeeded");
+    expect([deploymentReplicas("member1", "hello", "hello"), deploymentReplicas("member2", "hello", "hello")]).toEqual([1, 3]);
+    for (const member of ["member1", "member2"] as const) {
+        expect(kubectl(member, ["get", "service/hello", "configmap/hello", "-n", "hello", "-o", "name"]).trim().split("\n")).toEqual(["service/hello", "configmap/hello"]);
+    }
+    expect(Object.keys((await pythonStack.outputs()).propagation.value).sort()).toEqual(["ConfigMap/hello/hello", "Deployment/hello/hello", "Service/hello/hello"]);
+    expect(await previewSteps(pythonStack)).toEqual([]);
+    await configureMembers(pythonStack, members);
+    await pythonStack.up();
+    expect(deploymentReplicas("member2", "hello", "hello")).toBeUndefined();
 
     // The resource hooks of orphanWorkloadsOnUnjoin run in the plugin's process too.
     await configureMembers(pythonStack, [members[0]], { orphanWorkloadsOnUnjoin: "true" });

@@ -1,9 +1,11 @@
 // End to end, federated resources of every kind with the real KubeFed controller
 // (examples/application): a Deployment, Service, ConfigMap, Secret, Ingress and ServiceAccount on
 // two members, a canary image override on one and an environment variable on a region's members; a
-// type of one's own enabled as code; a narrowed placement and a member leaving with the user's own
+// type of one's own enabled as code (refused while a member lacks its CRD); a narrowed placement and a member leaving with the user's own
 // objects beside the federation's; the propagation output with a member down; the Secret's data
 // never in plaintext in state; destroy.
+import * as childProcess from "child_process";
+import * as path from "path";
 import { Stack } from "@pulumi/pulumi/automation";
 import {
     environment,
@@ -112,24 +114,31 @@ test("a narrowed placement and a member leaving delete the federation's objects 
     expect(await previewSteps(stack)).toEqual([]);
 });
 
-test("a type of one's own, enabled as code: its object propagates to the member that has the CRD; the member that lacks it is named with KubeFed's reason", async () => {
+test("a type of one's own, enabled as code: refused while a member lacks its CRD (naming it, before KubeFed is told), then propagated to every member", async () => {
     for (const cluster of ["host", "member1"] as const) {
         kubectl(cluster, ["apply", "-f", "-"], WIDGET_CRD);
         kubectl(cluster, ["wait", "--for=condition=Established", "crd/widgets.example.com", "--timeout=60s"]);
     }
-    // KubeFed v0.10.0 holds every object of a type until its informer of each member has synced or
-    // given up (here about 100 s for the member without the CRD): a longer wait for this update.
-    const { output } = await deploy(BOTH, { widgets: "true", propagationTimeoutSeconds: "300" });
-    expect(await until(() => exists("member1", "widgets.example.com", "api-widget"), 60)).toBe(true);
-    expect(kubectlJSON("member1", ["get", "widgets.example.com", "api-widget", "-n", NS]).spec).toEqual({ size: 3 });
+    // KubeFed v0.10.0 exits when a member's informer of an enabled type cannot sync: the update stops first.
+    const refused = await deploy(BOTH, { widgets: "true" }).then(
+        () => "",
+        (e: Error) => e.message,
+    );
+    expect(refused).toContain('federatedTypes example.com/v1 Widget is not served by every member');
+    expect(refused).toContain('member "member2": it does not serve example.com/v1 (is the CRD of widgets.example.com installed there?)');
+    expect(kubectl("host", ["get", "federatedtypeconfig", "widgets.example.com", "-n", environment().kubefedNamespace, "--ignore-not-found", "-o", "name"]).trim()).toBe("");
+    expect(JSON.parse(childProcess.execFileSync("bash", [path.join(__dirname, "..", "..", "e2e", "env.sh"), "status", "--json"], { encoding: "utf8" })).running).toBe(true);
+
+    kubectl("member2", ["apply", "-f", "-"], WIDGET_CRD);
+    kubectl("member2", ["wait", "--for=condition=Established", "crd/widgets.example.com", "--timeout=60s"]);
+    const { output } = await deploy(BOTH, { widgets: "true" });
+    expect(output).not.toContain("not yet propagated");
+    for (const member of ["member1", "member2"] as const) {
+        expect(await until(() => exists(member, "widgets.example.com", "api-widget"), 60)).toBe(true);
+        expect(kubectlJSON(member, ["get", "widgets.example.com", "api-widget", "-n", NS]).spec).toEqual({ size: 3 });
+    }
     expect(kubectlJSON("host", ["get", "federatedtypeconfig", "widgets.example.com", "-n", environment().kubefedNamespace]).spec.propagation).toBe("Enabled");
-    expect(output).toMatch(/FederatedWidget fedapp\/api-widget: not yet propagated to member "member2" \(KubeFed: \w+\)/);
-    const widget = (await outputs()).propagation["Widget/fedapp/api-widget"];
-    expect(widget.members.member1).toEqual({ propagated: true });
-    expect(widget.members.member2).toEqual({ propagated: false, reason: "ClusterNotReady" });
-    // Placed where its CRD is, by label: KubeFed lets go of member2, and the next preview is empty.
-    await deploy(BOTH, { widgets: "true", widgetSelector: JSON.stringify({ region: "eu" }) });
-    expect((await outputs()).propagation["Widget/fedapp/api-widget"]).toEqual({ members: { member1: { propagated: true } } });
+    expect((await outputs()).propagation["Widget/fedapp/api-widget"]).toEqual({ members: { member1: { propagated: true }, member2: { propagated: true } } });
     expect(await previewSteps(stack)).toEqual([]);
 });
 
@@ -139,7 +148,7 @@ test("with member2's kube-apiserver killed, an update completes in bounded time,
         // KubeFed sees the member not Ready after its health checks fail.
         const notReady = () => kubectl("host", ["get", "kubefedcluster", "member2", "-n", environment().kubefedNamespace, "-o", "jsonpath={.status.conditions[?(@.type=='Ready')].status}"]).trim() !== "True";
         expect(await until(notReady, 120)).toBe(true);
-        const { output, seconds } = await deploy(BOTH, { widgets: "true", widgetSelector: JSON.stringify({ region: "eu" }), mode: "maintenance" });
+        const { output, seconds } = await deploy(BOTH, { widgets: "true", mode: "maintenance" });
         expect(seconds).toBeLessThan(120);
         expect(output).toMatch(/FederatedConfigMap fedapp\/api-settings: not yet propagated to member "member2" \(KubeFed: ClusterNotReady\)/);
         const propagation = (await outputs()).propagation;

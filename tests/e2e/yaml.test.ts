@@ -3,7 +3,7 @@
 // the one `pulumi plugin install resource kubefed <version> --file <archive>` installed from dist/
 // (e2e/programs.sh): the program has no path into this checkout.
 import { Stack } from "@pulumi/pulumi/automation";
-import { environment, exampleProgram, run, federationStack, kubeFedClusterReady, MemberConfig, plaintextCredentialsIn, upAndReadOutputs, removeStacks } from "../helpers/e2e";
+import { deploymentReplicas, environment, exampleProgram, run, federationStack, kubectl, kubeFedClusterReady, MemberConfig, plaintextCredentialsIn, previewSteps, upAndReadOutputs, removeStacks } from "../helpers/e2e";
 
 jest.setTimeout(15 * 60 * 1000);
 
@@ -12,7 +12,12 @@ const members: MemberConfig[] = [{ name: "member1" }, { name: "member2" }];
 const suffix = Date.now();
 const stacks: Stack[] = [];
 
-afterAll(() => removeStacks(stacks));
+afterAll(async () => {
+    await removeStacks(stacks);
+    for (const member of ["member1", "member2"] as const) {
+        kubectl(member, ["delete", "namespace", "hello-yaml", "--ignore-not-found", "--timeout=120s"]);
+    }
+});
 
 test("the YAML example joins member1 and member2 with the outputs of the TypeScript example, and no credential in its state", async () => {
     environment();
@@ -32,4 +37,14 @@ test("the YAML example joins member1 and member2 with the outputs of the TypeScr
     expect(actual.clusterNames).toEqual(["member1", "member2"]);
     expect(kubeFedClusterReady("member1") && kubeFedClusterReady("member2")).toBe(true);
     expect(plaintextCredentialsIn(`yaml-${suffix}`, ["member1", "member2"])).toEqual([]);
+    // Its application: a Deployment, a Service and a ConfigMap on both members, member2's replicas overridden.
+    expect([deploymentReplicas("member1", "hello-yaml", "hello"), deploymentReplicas("member2", "hello-yaml", "hello")]).toEqual([1, 3]);
+    for (const member of ["member1", "member2"] as const) {
+        expect(kubectl(member, ["get", "service/hello", "configmap/hello", "-n", "hello-yaml", "-o", "name"]).trim().split("\n")).toEqual(["service/hello", "configmap/hello"]);
+    }
+    const propagation = (await yamlStack.outputs()).propagation.value;
+    expect(Object.keys(propagation).sort()).toEqual(["ConfigMap/hello-yaml/hello", "Deployment/hello-yaml/hello", "Service/hello-yaml/hello"]);
+    expect(await previewSteps(yamlStack)).toEqual([]);
+    await yamlStack.destroy();
+    expect(deploymentReplicas("member2", "hello-yaml", "hello")).toBeUndefined();
 });
