@@ -115,6 +115,8 @@ test("a narrowed placement and a member leaving delete the federation's objects 
 });
 
 test("with member2's kube-apiserver killed, an update completes in bounded time, its warning and the propagation output name member2; KubeFed catches up once it is back, and the next preview is empty", async () => {
+    await deploy(BOTH); // member2 joins again (it left in the test before)
+    expect(await until(() => exists("member2", "deployment", "api"), 60)).toBe(true);
     killApiserver("member2");
     try {
         // KubeFed sees the member not Ready after its health checks fail.
