@@ -229,7 +229,7 @@ export function kubeApi(access: ClientAccess, who: string, options?: ClientOptio
     const agent =
         base.protocol === "http:"
             ? undefined
-            : new KubefedJudgedAgent({ ca: access.caPem, cert: access.clientCertPem, key: access.clientKeyPem }, (socket) => kubefedCertificateProblem(peerChain(socket), access.caPem, hostname, disabled));
+            : new KubefedJudgedAgent({ ca: access.caPem }, (socket) => kubefedCertificateProblem(peerChain(socket), access.caPem, hostname, disabled));
     const headers: Record<string, string> = access.token ? { Authorization: `Bearer ${access.token}` } : {};
     return client(who, { base, connection: async () => ({ agent, headers }) }, options);
 }

@@ -438,47 +438,15 @@ export interface MemberAccess {
 /** The extension of a member's cluster entry that records the TLS validations the host skips but a kubeconfig cannot. */
 export const TLS_VALIDATIONS_EXTENSION = "kubefed-iac.io/disabled-tls-validations";
 
-/** What a client needs to call an API server: where, whom to trust, and who it is (a token, or a client certificate). */
+/** What the component's client needs to call a member: where, whom to trust, and its token (kubeapi.ts). */
 export interface ClientAccess {
     server: string;
     /** SubjectName: the server's certificate need not name it; ValidityPeriod: its dates are not checked (see tls.ts). */
     disabledTLSValidations?: string[];
     caPem?: string;
     token?: string;
-    clientCertPem?: string;
-    clientKeyPem?: string;
     proxyURL?: string;
     insecureSkipTLSVerify?: boolean;
-}
-
-/**
- * The API server, CA and credentials of a kubeconfig's current context, as plain values: only
- * inline credentials, a token or a client certificate and key as data (a kubeconfig the
- * component rendered has a token). A user that runs a command or an auth provider is refused
- * with what to do; hostKubeconfig is read by @kubernetes/client-node instead (see
- * hostKubeconfigProblems for what it accepts).
- */
-export function readClientAccess(kubeconfigText: string): ClientAccess {
-    const { config, name, context, cluster } = findContext(kubeconfigText);
-    const user = config.users?.find((u) => u.name === context.user)?.user ?? {};
-    const cert = user["client-certificate-data"];
-    const key = user["client-key-data"];
-    if (!user.token && !(cert && key)) {
-        throw new Error(
-            `kubeconfig context ${echo(name)} has no user with a token or inline client certificate and key (client-certificate-data, client-key-data); ` +
-                `a user that runs a command (exec) or an auth provider cannot be used here: give a kubeconfig with a token`,
-        );
-    }
-    const decode = (data: string | undefined) => (data ? Buffer.from(data, "base64").toString("utf8") : undefined);
-    return {
-        server: cluster.server,
-        caPem: inlineCA(cluster),
-        token: user.token,
-        clientCertPem: user.token ? undefined : decode(cert),
-        clientKeyPem: user.token ? undefined : decode(key),
-        proxyURL: cluster["proxy-url"],
-        insecureSkipTLSVerify: cluster["insecure-skip-tls-verify"] === true,
-    };
 }
 
 /** Renders the kubeconfig (YAML) that `kubefed-kubeconfig` holds for one member. */

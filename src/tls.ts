@@ -14,11 +14,6 @@ import * as ipaddr from "ipaddr.js";
 import { isIP } from "net";
 import { DetailedPeerCertificate, rootCertificates, TLSSocket } from "tls";
 
-/** The certificates of a PEM bundle (a caBundle may hold several). */
-export function pemCertificates(pem: string): X509Certificate[] {
-    return (pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []).map((block) => new X509Certificate(block));
-}
-
 /**
  * The certificates a TLS peer sent, leaf first, as DER (at most 10). Node links them by issuer
  * (getPeerCertificate(true)'s issuerCertificate, a self-signed one linked to itself): a sent

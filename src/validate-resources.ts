@@ -2,7 +2,7 @@
 // resource (`<kind>/<namespace>/<name>`) or the type; validate.ts gathers them with the rest into
 // one error before anything is registered. Pure.
 import { FederatedResourceArgs, FederatedTypeArgs } from "./args";
-import { apiVersionOf, DEFAULT_TYPES, FederatedType, knownTypes, typeOf } from "./federated-types";
+import { apiVersionOf, DEFAULT_TYPES, FederatedType, typeOf } from "./federated-types";
 import { PlacementMember, placedMembers } from "./placement";
 import { echo } from "./redact";
 import { resourceKey } from "./resources";
@@ -143,5 +143,3 @@ export function resourceProblems(resources: unknown, context: ResourceContext): 
     return problems;
 }
 
-/** The types a federation can federate, from valid `federatedTypes`. */
-export const typesOf = (federatedTypes: FederatedTypeArgs[] | undefined) => knownTypes(federatedTypes ?? []);

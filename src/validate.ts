@@ -172,11 +172,6 @@ export function isCIDR(value: unknown): boolean {
     return parseGoCIDR(value).cidr !== undefined;
 }
 
-/** Whether `value` is an http(s) URL with a host, without user information, as Go reads it (see parseGoURL). */
-export function isHTTPURL(value: unknown): boolean {
-    return serverURLProblem(value) === undefined;
-}
-
 /**
  * What is wrong with a caBundle (PEM: one or more CERTIFICATE blocks, nothing else), as a phrase
  * that follows "caBundle", or undefined. Never quotes the bundle.
@@ -187,10 +182,6 @@ export function caBundleProblem(value: unknown): string | undefined {
     }
     const problem = pemCertificatesProblem(value);
     return problem && `is not a PEM-encoded certificate or bundle of certificates: ${problem}`;
-}
-
-export function isPEMCertificate(value: string): boolean {
-    return caBundleProblem(value) === undefined;
 }
 
 function checkName(problems: string[], what: string, value: unknown, kind: "label" | "subdomain"): void {

@@ -1,5 +1,5 @@
 import * as yaml from "js-yaml";
-import { hostKubeconfigProblems, KubeconfigError, readClientAccess, readMemberKubeconfig, renderMemberKubeconfig, resolveContext } from "../../src/kubeconfig";
+import { hostKubeconfigProblems, KubeconfigError, readMemberKubeconfig, renderMemberKubeconfig, resolveContext } from "../../src/kubeconfig";
 import { b64, fixtureCA, fixtureKubeconfig, fixtureKubeconfigWith, fixturePrivateKey, fixtureServer, READABLE_FIXTURE_FILE } from "../helpers/mocks";
 
 test("the current context gives the server and the inline CA", () => {
@@ -83,40 +83,6 @@ test("a rendered member kubeconfig reads back as the access it was rendered from
 
 test("a kubeconfig without a token user cannot be read as a member's access", () => {
     expect(() => readMemberKubeconfig(fixtureKubeconfig("member1").replace(/token: .*/, "username: admin"))).toThrow('kubeconfig context "member1" has no user with a token');
-});
-
-describe("readClientAccess (hostKubeconfig)", () => {
-    /** The member1 fixture with another user. */
-    const withUser = (user: object) => {
-        const doc = yaml.load(fixtureKubeconfig("member1")) as any;
-        doc.users = [{ name: "admin", user }];
-        return yaml.dump(doc);
-    };
-
-    test("a token user: the current context's server, CA and token", () => {
-        expect(readClientAccess(fixtureKubeconfig("member1"))).toEqual({
-            server: fixtureServer("member1"),
-            caPem: fixtureCA("member1"),
-            token: expect.any(String),
-            clientCertPem: undefined,
-            clientKeyPem: undefined,
-            proxyURL: undefined,
-            insecureSkipTLSVerify: false,
-        });
-    });
-
-    test("a client-certificate user: the certificate and key, decoded", () => {
-        const text = withUser({ "client-certificate-data": Buffer.from("CERT PEM").toString("base64"), "client-key-data": Buffer.from("KEY PEM").toString("base64") });
-        expect(readClientAccess(text)).toMatchObject({ token: undefined, clientCertPem: "CERT PEM", clientKeyPem: "KEY PEM" });
-    });
-
-    test("a user that runs a command is refused with what to give instead", () => {
-        const text = withUser({ exec: { apiVersion: "client.authentication.k8s.io/v1", command: "aws" } });
-        expect(() => readClientAccess(text)).toThrow(
-            'kubeconfig context "member1" has no user with a token or inline client certificate and key (client-certificate-data, client-key-data); ' +
-                "a user that runs a command (exec) or an auth provider cannot be used here: give a kubeconfig with a token",
-        );
-    });
 });
 
 describe("hostKubeconfigProblems (hostKubeconfig, as @kubernetes/client-node reads it)", () => {
