@@ -4,10 +4,11 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterDescription, KubefedFederationArgs, ResourcePropagation } from "./args";
 import { registerFederated, Registrar } from "./registration/federated";
+import { waitingForRevision } from "./registration/revision";
 import { describeMember, isReady, KubeFedClusterStatus } from "./describe";
 import { caBundleBase64, EndpointInputs, MemberEndpoint, resolveMemberEndpoint, resolveMemberEndpoints } from "./endpoint";
 import { federationConfigMap, kubeconfigSecret, kubeconfigSecretData, renderFederationDocument } from "./federation";
-import { hostJoinObjects, revisionOf, memberAccess, memberJoinObjects, readyWaitAnnotations, TOKEN_KEY } from "./join";
+import { hostJoinObjects, memberAccess, memberJoinObjects, readyWaitAnnotations, TOKEN_KEY } from "./join";
 import { hostKubeApi, KubeApi } from "./kubeapi";
 import { departureReport } from "./hooks/departure-report";
 import { hostHooks } from "./hooks/host-hooks";
@@ -244,16 +245,14 @@ export class KubefedFederation extends pulumi.ComponentResource {
             disabledTLSValidations: mapKnown(endpoint, (e) => (e.disabledTLSValidations.length > 0 ? e.disabledTLSValidations : undefined)),
             proxyURL: mapKnown(endpoint, (e) => e.proxyURL),
         });
-        if (settings.waitForReady) {
-            // Waits for the object of this revision to be Ready (see REVISION_ANNOTATION).
-            const { spec, metadata } = onHost.kubeFedCluster as KubernetesObject<unknown> & { spec: unknown };
-            const { labels, annotations } = metadata;
-            const revision = pulumi.unsecret(pulumi.output({ spec, metadata: { labels, annotations } }).apply(revisionOf));
-            metadata.annotations = revision.apply((r) => ({ ...annotations, ...readyWaitAnnotations(r, settings.readyTimeoutSeconds) })) as unknown as { [key: string]: string };
-        }
+        // With waitForReady, it waits for the object of this revision to be Ready (see REVISION_ANNOTATION);
+        // what the revision hashes holds no credential (the endpoint is unsecret, the token is by reference).
+        const kubeFedClusterObject = settings.waitForReady
+            ? waitingForRevision(onHost.kubeFedCluster, (r) => readyWaitAnnotations(r, settings.readyTimeoutSeconds), { unsecret: true })
+            : { ...onHost.kubeFedCluster, status: undefined };
         const hostTokenSecret = this.register(logical("host-token"), onHost.tokenSecret, { additionalSecretOutputs: ["data", "stringData"] });
         // The controller reads the token through secretRef and needs the member's RBAC to be Ready.
-        const kubeFedCluster = this.register(logical("kubefedcluster"), { ...onHost.kubeFedCluster, status: undefined }, { dependsOn: [hostTokenSecret, ...rbac], hooks: hostHooks });
+        const kubeFedCluster = this.register(logical("kubefedcluster"), kubeFedClusterObject, { dependsOn: [hostTokenSecret, ...rbac], hooks: hostHooks });
 
         return {
             spec: member,

@@ -10,8 +10,9 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ResourcePropagation } from "../args";
 import { federatedCRD, FederatedType, federatedTypeConfig, typeConfigName } from "../federated-types";
-import { revisionOf, syncWaitAnnotations } from "../join";
+import { syncWaitAnnotations } from "../join";
 import { LegacyAliases, names } from "../names";
+import { waitingForRevision } from "./revision";
 import { KubernetesObject } from "../objects";
 import { FederatedStatus } from "../propagation";
 import { federatedObject, resolveOverrides, resourcePlacement, templateOf } from "../resources";
@@ -47,19 +48,8 @@ export interface Federated {
     propagation: pulumi.Output<{ [key: string]: ResourcePropagation }>;
 }
 
-/**
- * The object with the wait of a federated object: the object of this revision (a hash of its spec,
- * labels and annotations: an annotation-only update changes no generation), processed by KubeFed.
- * The revision is as secret as what it hashes.
- */
-function waitingForThisRevision<V>(object: KubernetesObject<V>, timeoutSeconds: number): KubernetesObject<V> {
-    const { spec, metadata } = object as KubernetesObject<V> & { spec: unknown };
-    const { labels, annotations } = metadata;
-    const revision = pulumi.output({ spec, metadata: { labels, annotations } }).apply(revisionOf);
-    const withWait = revision.apply((r) => ({ ...annotations, ...syncWaitAnnotations(r, timeoutSeconds) }));
-    // `status: undefined` makes the status an output of the CustomResource (what KubeFed reports, for the propagation output).
-    return { ...object, metadata: { ...metadata, annotations: withWait as unknown as { [key: string]: string } }, status: undefined } as KubernetesObject<V>;
-}
+/** A federated object that waits, bounded, for KubeFed to process the object of this update (its revision, then observedGeneration). */
+const waitingForThisRevision = <V>(object: KubernetesObject<V>, timeoutSeconds: number) => waitingForRevision(object, (r) => syncWaitAnnotations(r, timeoutSeconds));
 
 /** Whether any value in `value` is an output (which may be secret): then the object's spec outputs are kept secret. */
 function holdsOutputs(value: unknown): boolean {
