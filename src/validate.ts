@@ -437,16 +437,17 @@ export function validateFederationArgs(componentName: string, args: KubefedFeder
         const seen = new Map<string, number>();
         clusters.forEach((member, i) => problems.push(...memberProblems(member, i, seen)));
     }
+    // What workloads and resources are placed among: the members as given, labels where they are valid.
+    const placementMembers: PlacementMember[] = (Array.isArray(clusters) ? clusters : [])
+        .filter(isPlainObject)
+        .map((m) => ({ name: m.name as string, labels: isPlainObject(m.labels) ? (m.labels as { [key: string]: string }) : {}, replicas: 0 }));
     const workloads = args?.workloads ?? [];
     if (!Array.isArray(workloads)) {
         problems.push("workloads must be a plain array of Deployments");
     } else {
-        const members = (Array.isArray(clusters) ? clusters : [])
-            .filter((m) => typeof m === "object" && m !== null)
-            .map((m) => ({ name: m.name, labels: isPlainObject(m.labels) ? (m.labels as { [key: string]: string }) : {}, replicas: 0 }));
         const seen = new Set<string>();
         const kubefedNamespace = args.kubefedNamespace ?? DEFAULTS.kubefedNamespace;
-        workloads.forEach((workload, i) => problems.push(...workloadProblems(workload, i, members, kubefedNamespace, seen)));
+        workloads.forEach((workload, i) => problems.push(...workloadProblems(workload, i, placementMembers, kubefedNamespace, seen)));
         if (workloads.length > 0 && args.scope === "Namespaced") {
             problems.push(
                 `workloads need scope "Cluster": a KubeFed control plane of scope "Namespaced" watches only its own namespace (${kubefedNamespace}), which workloads may not use`,
@@ -458,7 +459,7 @@ export function validateFederationArgs(componentName: string, args: KubefedFeder
     const types = knownTypes(typeProblems.length === 0 ? (args?.federatedTypes ?? []) : []);
     problems.push(
         ...resourceProblems(args?.resources, {
-            members: (Array.isArray(clusters) ? clusters : []).filter(isPlainObject).map((m) => ({ name: m.name, labels: isPlainObject(m.labels) ? (m.labels as { [key: string]: string }) : {}, replicas: 0 })),
+            members: placementMembers,
             types,
             kubefedNamespace: args?.kubefedNamespace ?? DEFAULTS.kubefedNamespace,
             namespacedScope: args?.scope === "Namespaced",
