@@ -37,6 +37,8 @@ PULUMI_LDFLAGS="-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Versi
 ETCD_LDFLAGS="-s -w"
 KUBEFED_LDFLAGS="-s -w -X sigs.k8s.io/kubefed/pkg/version.version=v0.10.0 -X sigs.k8s.io/kubefed/pkg/version.gitTreeState=clean"
 YAML_LDFLAGS="-s -w -X github.com/pulumi/pulumi-yaml/pkg/version.Version=v1.25.0"
+KWOK_LDFLAGS="-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=v0.8.0"
+HELM_LDFLAGS="-s -w -X helm.sh/helm/v3/internal/version.version=v3.18.6"
 PK_LDFLAGS="-s -w -X github.com/pulumi/pulumi-kubernetes/provider/v4/pkg/version.Version=$PULUMI_K8S_VERSION"
 
 # name | wrapper module | package (relative "." = the wrapper's own main) | ldflags var
@@ -46,7 +48,10 @@ TARGETS=(
   "kube-apiserver|kubernetes|k8s.io/kubernetes/cmd/kube-apiserver|K8S_LDFLAGS"
   "kube-controller-manager|kubernetes|k8s.io/kubernetes/cmd/kube-controller-manager|K8S_LDFLAGS"
   "kubectl|kubernetes|k8s.io/kubernetes/cmd/kubectl|K8S_LDFLAGS"
+  "kube-scheduler|kubernetes|k8s.io/kubernetes/cmd/kube-scheduler|K8S_LDFLAGS"
   "kubefed-controller-manager|kubefed|sigs.k8s.io/kubefed/cmd/controller-manager|KUBEFED_LDFLAGS"
+  "kubefed-webhook|kubefed|./cmd/webhook|KUBEFED_LDFLAGS"
+  "kwok|kwok|sigs.k8s.io/kwok/cmd/kwok|KWOK_LDFLAGS"
   "pulumi|pulumi|github.com/pulumi/pulumi/pkg/v3/cmd/pulumi|PULUMI_LDFLAGS"
   "pulumi-resource-kubernetes|pulumi-kubernetes|.|PK_LDFLAGS"
   "pulumi-language-nodejs|pulumi-language-nodejs|.|PULUMI_LDFLAGS"
@@ -54,6 +59,7 @@ TARGETS=(
   "pulumi-language-python|pulumi-language-python|.|PULUMI_LDFLAGS"
   "pulumi-language-yaml|pulumi-language-yaml|github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml|YAML_LDFLAGS"
   "pulumi-language-go|pulumi-language-go|.|PULUMI_LDFLAGS"
+  "helm|helm|helm.sh/helm/v3/cmd/helm|HELM_LDFLAGS"
   "actionlint|actionlint|github.com/rhysd/actionlint/cmd/actionlint|"
   "latency-proxy|latency-proxy|.|"
 )

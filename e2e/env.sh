@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Local end-to-end environment: one etcd, three Kubernetes API servers (host,
-# member1, member2) with a kube-controller-manager each, and the KubeFed
-# v0.10.0 control plane on host, all as plain local processes on loopback.
+# member1, member2), each with a kube-controller-manager, a kube-scheduler and one
+# simulated node (KWOK, plus e2e/lib/pods.py, which runs the node's pods' containers
+# as processes), all as plain local processes on loopback. KubeFed v0.10.0 is installed
+# on host by the package's own KubefedControlPlane (`control-plane`), from its chart.
 #
 #   e2e/env.sh up             build what is missing, start/repair everything (idempotent)
 #   e2e/env.sh down           stop the processes `up` started
 #   e2e/env.sh status [--json]
 #   e2e/env.sh env            print `export ...` lines (eval "$(e2e/env.sh env)")
 #   e2e/env.sh latency RTT-MS|off   members also reachable with that round-trip time (bench latency)
+#   e2e/env.sh control-plane [up|down]   install (or remove) KubeFed on host with KubefedControlPlane
+#                             (needs `npm run package && bash e2e/programs.sh` first; npm run test:e2e does it)
 #
 # State lives in <repo>/.e2e/ (certs, etcd data, kubeconfigs, logs, pids,
 # Pulumi state and home, bin/); binaries in ${KUBEFED_E2E_CACHE:-~/.cache/kubefed-e2e}/bin.
@@ -230,6 +234,7 @@ start_apiserver() {
     --service-cluster-ip-range="10.0.$(cluster_index "$c").0/24" \
     --allow-privileged=true \
     --endpoint-reconciler-type=none \
+    --enable-aggregator-routing=true `# the chart's admission webhook is reached through its Service, at the pod's address` \
     --profiling=false \
     --v=1
 }
@@ -251,70 +256,148 @@ start_kcm() {
     --v=1
 }
 
-kubefed_manifests_dir() {
-  # the chart's CRDs / templates: <repo>/../shared (CI), /work/shared, or the Go module's charts/
-  # (KUBEFED_E2E_CHART_DATA=module forces the Go module's copy)
-  local d
-  if [ "${KUBEFED_E2E_CHART_DATA:-}" != module ]; then
-    for d in "${KUBEFED_E2E_CHART_DATA:-}" "$REPO/../shared/kubefed-v0.10.0" "/work/shared/kubefed-v0.10.0"; do
-      if [ -n "$d" ] && [ -f "$d/core-crds.yaml" ]; then echo "shared:$d"; return 0; fi
-    done
-  fi
-  d=$(cd "$E2E_DIR/modules/kubefed" && go list -m -f '{{.Dir}}' sigs.k8s.io/kubefed 2>/dev/null || true)
-  if [ -z "$d" ]; then
-    (cd "$E2E_DIR/modules/kubefed" && go mod download sigs.k8s.io/kubefed) >/dev/null 2>&1 || true
-    d=$(cd "$E2E_DIR/modules/kubefed" && go list -m -f '{{.Dir}}' sigs.k8s.io/kubefed 2>/dev/null || true)
-  fi
-  [ -n "$d" ] && [ -d "$d/charts" ] && { echo "module:$d/charts/kubefed"; return 0; }
-  return 1
+start_scheduler() {
+  local c=$1 ip; ip=$(cluster_ip "$c")
+  log "starting kube-scheduler for $c"
+  start_proc "scheduler-$c" "$BIN/kube-scheduler" \
+    --kubeconfig="$KCFG/$c.yaml" \
+    --authentication-kubeconfig="$KCFG/$c.yaml" --authorization-kubeconfig="$KCFG/$c.yaml" \
+    --bind-address="$ip" --secure-port=10259 \
+    --leader-elect=false \
+    --profiling=false \
+    --v=1
+}
+scheduler_healthy() { local c=$1; pid_of "scheduler-$c" "$BIN/kube-scheduler" >/dev/null && curl -ksS -m 3 "https://$(cluster_ip "$c"):10259/healthz" 2>/dev/null | grep -qx ok; }
+
+# ------------------------------------------------------------------ the node --
+# One simulated node per cluster, where the pods of the KubeFed chart are scheduled: KWOK keeps it
+# Ready and moves its pods to Running with an address of its podCIDR, and e2e/lib/pods.py runs
+# each pod's container as a process bound to that address, under the pod's service account.
+# Kubernetes refuses loopback addresses in EndpointSlices, so pod addresses come from
+# 10.250.<n>.0/24 (n: the third number of the IP prefix), which `up` routes to the loopback
+# interface as local addresses (`ip route add local ... dev lo`, "AnyIP"): traffic to a pod
+# never leaves the machine, as traffic to 127.0.0.0/8 does not.
+NODE=kwok-node
+POD_NET=10.250.$(echo "$IP_PREFIX" | cut -d. -f3)
+pod_cidr() { echo "$POD_NET.$((128 + 32 * $(cluster_index "$1")))/27"; }
+ensure_pod_route() {
+  ip route show table local 2>/dev/null | grep -q "^local $POD_NET.0/24 dev lo" && return 0
+  ip route add local "$POD_NET.0/24" dev lo 2>/dev/null \
+    || die "cannot route the pods' addresses $POD_NET.0/24 to the loopback interface (ip route add local $POD_NET.0/24 dev lo needs root)"
+}
+PYTHON=$(readlink -f "$(python3 -c 'import sys; print(sys.executable)')")
+
+kwok_config() { # KWOK's node stages and pod-delete stage (from its module), and our pod stage
+  local dir; dir=$(cd "$E2E_DIR/modules/kwok" && go list -m -f '{{.Dir}}' sigs.k8s.io/kwok) || die "the sigs.k8s.io/kwok module is not in the module cache (e2e/build.sh kwok)"
+  mkdir -p "$STATE/kwok"
+  {
+    cat "$dir/kustomize/stage/node/fast/node-initialize.yaml"; echo "---"
+    cat "$dir/kustomize/stage/node/heartbeat/node-heartbeat.yaml"; echo "---"
+    cat "$dir/kustomize/stage/pod/fast/pod-delete.yaml"; echo "---"
+    cat "$E2E_DIR/lib/kwok-pod-running.yaml"
+  } >"$STATE/kwok/config.yaml"
 }
 
-render_kubefed() { # -> $STATE/kubefed/*.yaml
-  local src kind dir out=$STATE/kubefed
-  src=$(kubefed_manifests_dir) || die "KubeFed chart data not found (shared/kubefed-v0.10.0 or the sigs.k8s.io/kubefed module)"
-  kind=${src%%:*}; dir=${src#*:}
-  mkdir -p "$out"
-  if [ "$kind" = shared ]; then
-    cp "$dir/core-crds.yaml" "$out/00-core-crds.yaml"
-    cp "$dir/federated-type-crds.yaml" "$out/01-federated-type-crds.yaml"
-    local ftc=$dir/federatedtypeconfig.helm-template.yaml kfc=$dir/kubefedconfig.helm-template.yaml
-  else
-    cp "$dir/charts/controllermanager/crds/crds.yaml" "$out/00-core-crds.yaml"
-    cp "$dir/crds/crds.yaml" "$out/01-federated-type-crds.yaml"
-    local ftc=$dir/templates/federatedtypeconfig.yaml kfc=$dir/charts/controllermanager/templates/kubefedconfig.yaml
-  fi
-  chmod u+w "$out"/*.yaml
-  # featureGates: the controllermanager subchart's values.yaml sets it (to a map), so the chart renders that block
-  python3 "$E2E_DIR/lib/render_helm.py" "$ftc" --namespace "$KUBEFED_NS" >"$out/10-federatedtypeconfigs.yaml"
-  python3 "$E2E_DIR/lib/render_helm.py" "$kfc" --namespace "$KUBEFED_NS" --truthy featureGates >"$out/11-kubefedconfig.yaml"
-  echo "$src" >"$out/SOURCE"
+start_kwok() {
+  local c=$1
+  log "starting KWOK for node $NODE of $c (pods on $(pod_cidr "$c"))"
+  start_proc "kwok-$c" "$BIN/kwok" \
+    --kubeconfig="$KCFG/$c.yaml" --config="$STATE/kwok/config.yaml" \
+    --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \
+    --node-ip="$(cluster_ip "$c")" --cidr="$(pod_cidr "$c")"
 }
 
-install_kubefed() {
-  render_kubefed
-  local out=$STATE/kubefed stamp sum
-  sum=$(cat "$out"/*.yaml | sha256sum | cut -c1-16)
-  stamp=$(cat "$out/.installed" 2>/dev/null || true)
-  if [ "$stamp" = "$sum" ] && kc host get kubefedconfigs.core.kubefed.io kubefed -n "$KUBEFED_NS" >/dev/null 2>&1 \
-     && [ "$(kc host get federatedtypeconfigs.core.kubefed.io -n "$KUBEFED_NS" -o name 2>/dev/null | wc -l)" -ge 10 ]; then
-    return 0
-  fi
-  log "installing KubeFed v0.10.0 CRDs, FederatedTypeConfigs and KubeFedConfig on host (from $(cat "$out/SOURCE"))"
-  kc host apply --server-side --force-conflicts -f "$out/00-core-crds.yaml" -f "$out/01-federated-type-crds.yaml" >/dev/null
-  kc host wait --for=condition=Established --timeout=60s crd --all >/dev/null
-  kc host create namespace "$KUBEFED_NS" --dry-run=client -o yaml | kc host apply -f - >/dev/null
-  kc host apply --server-side --force-conflicts -n "$KUBEFED_NS" -f "$out/10-federatedtypeconfigs.yaml" -f "$out/11-kubefedconfig.yaml" >/dev/null
-  echo "$sum" >"$out/.installed"
+ensure_node() { # its podCIDR cannot change: a node of another range is made again
+  local c=$1 cidr
+  cidr=$(kc "$c" get node "$NODE" -o jsonpath='{.spec.podCIDR}' 2>/dev/null || true)
+  [ "$cidr" = "$(pod_cidr "$c")" ] && return 0
+  [ -n "$cidr" ] && kc "$c" delete node "$NODE" --wait=true >/dev/null
+  kc "$c" apply -f - >/dev/null <<NODEYAML
+apiVersion: v1
+kind: Node
+metadata:
+  name: $NODE
+  annotations:
+    kwok.x-k8s.io/node: fake
+  labels:
+    kubernetes.io/hostname: $NODE
+    kubernetes.io/os: linux
+    type: kwok
+spec:
+  podCIDR: $(pod_cidr "$c")
+NODEYAML
 }
 
-start_kubefed() {
-  local ip; ip=$(cluster_ip host)
-  log "starting KubeFed controller-manager against host"
-  start_proc kubefed-controller-manager "$BIN/kubefed-controller-manager" \
-    --kubeconfig="$KCFG/host.yaml" \
-    --kubefed-namespace="$KUBEFED_NS" \
-    --healthz-addr="$ip:18080" --metrics-addr="$ip:19090" \
-    --v=2
+start_pods() {
+  local c=$1
+  log "starting the container runtime of node $NODE of $c (e2e/lib/pods.py)"
+  start_proc "pods-$c" "$PYTHON" "$E2E_DIR/lib/pods.py" --cluster "$c" --server "$(server_url "$c")" \
+    --ca-file "$PKI/ca.crt" --token-file "$PKI/admin.token" --node "$NODE" --state "$STATE/pods/$c" --bin "$BIN"
+}
+
+node_healthy() {
+  local c=$1
+  pid_of "kwok-$c" "$BIN/kwok" >/dev/null && pid_of "pods-$c" "$PYTHON" >/dev/null || return 1
+  [ "$(kc "$c" get node "$NODE" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null)" = True ]
+}
+
+stop_pod_processes() { # what a killed pods.py left running
+  local f pid
+  for f in "$STATE"/pods/*/*/pid; do
+    [ -f "$f" ] || continue
+    pid=$(cat "$f"); rm -f "$f"
+    if [ -d "/proc/$pid" ]; then kill -9 -- "-$pid" 2>/dev/null || true; fi
+  done
+}
+
+# ----------------------------------------------------------- the control plane --
+# KubeFed on host, installed with the package's own KubefedControlPlane (examples/control-plane, in
+# the stack "env-control-plane"), from the chart in the sigs.k8s.io/kubefed module.
+kubefed_chart() {
+  local d; d=$(cd "$E2E_DIR/modules/kubefed" && go list -m -f '{{.Dir}}' sigs.k8s.io/kubefed 2>/dev/null) || true
+  [ -n "$d" ] && [ -f "$d/charts/kubefed/Chart.yaml" ] || die "KubeFed's chart is not in the module cache (e2e/build.sh kubefed-controller-manager downloads it)"
+  echo "$d/charts/kubefed"
+}
+# The environment's values: one controller replica instead of the chart's two (two cores are all there is).
+CONTROL_PLANE_VALUES='{"controllermanager":{"controller":{"replicaCount":1}}}'
+
+kubefed_healthy() {
+  local d n
+  for d in kubefed-controller-manager kubefed-admission-webhook; do
+    n=$(kc host get deployment "$d" -n "$KUBEFED_NS" -o jsonpath='{.status.availableReplicas}' 2>/dev/null || true)
+    [ "${n:-0}" -ge 1 ] || return 1
+  done
+}
+
+control_plane_program() {
+  local dir=$STATE/programs/env-control-plane node=$STATE/programs/node/node_modules
+  [ -d "$node/@kubefed-iac/kubefed" ] || die "the package is not installed for the programs: npm run package && bash e2e/programs.sh"
+  mkdir -p "$dir"
+  cp "$REPO/examples/control-plane/index.ts" "$REPO/examples/control-plane/Pulumi.yaml" "$dir/"
+  [ -e "$dir/node_modules" ] || ln -s "$node" "$dir/node_modules"
+  echo '{"compilerOptions":{"target":"ES2022","module":"commonjs","strict":true,"esModuleInterop":true,"skipLibCheck":true}}' >"$dir/tsconfig.json"
+  echo "$dir"
+}
+
+cmd_control_plane() { # up | down
+  local action=${1:-up} dir
+  dir=$(control_plane_program)
+  (
+    cd "$dir"
+    eval "$(cmd_env)"
+    pulumi stack select --create env-control-plane >/dev/null
+    if [ "$action" = down ]; then
+      log "removing KubeFed from host (pulumi destroy of the stack env-control-plane)"
+      pulumi destroy --yes --skip-preview --non-interactive >"$LOGS/control-plane.log" 2>&1 || { tail -n 30 "$LOGS/control-plane.log" >&2; die "pulumi destroy of the control plane failed; see $LOGS/control-plane.log"; }
+      exit 0
+    fi
+    pulumi config set --secret hostKubeconfig "$(cat "$KCFG/host.yaml")" >/dev/null
+    pulumi config set chart "$(kubefed_chart)" >/dev/null
+    pulumi config set values "$CONTROL_PLANE_VALUES" >/dev/null
+    log "installing KubeFed on host with KubefedControlPlane (pulumi up of the stack env-control-plane; log $LOGS/control-plane.log)"
+    pulumi up --yes --skip-preview --non-interactive >"$LOGS/control-plane.log" 2>&1 || { tail -n 30 "$LOGS/control-plane.log" >&2; die "pulumi up of the control plane failed; see $LOGS/control-plane.log"; }
+    log "KubeFed runs on host: $(pulumi stack output --json 2>/dev/null | python3 -c 'import json,sys; o=json.load(sys.stdin); print("chart %s, controller available: %s, webhook available: %s" % (o["chartVersion"], o["controllerAvailable"], o["webhookAvailable"]))')"
+  )
 }
 
 # ------------------------------------------------------------------ Pulumi --
@@ -386,15 +469,15 @@ cmd_up() {
   local t0 c; t0=$(date +%s)
   take_lock
   command -v openssl >/dev/null || die "openssl is needed"
-  command -v python3 >/dev/null || die "python3 is needed (renders the KubeFed chart templates)"
+  command -v python3 >/dev/null || die "python3 is needed (e2e/lib/pods.py runs the pods' containers)"
   mkdir -p "$STATE" "$LOGS" "$PIDS" "$STATE/pulumi-state" "$STATE/pulumi-home"
   if [ "${KUBEFED_E2E_SKIP_BUILD:-0}" != 1 ]; then
     # cluster binaries first: the clusters come up while nothing else is needed
-    "$E2E_DIR/build.sh" etcd kube-apiserver kube-controller-manager kubectl kubefed-controller-manager \
+    "$E2E_DIR/build.sh" etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kwok kubefed-controller-manager kubefed-webhook \
       || die "building the cluster binaries failed"
   fi
   local b
-  for b in etcd kube-apiserver kube-controller-manager kubectl kubefed-controller-manager; do
+  for b in etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kwok kubefed-controller-manager kubefed-webhook; do
     [ -x "$BIN/$b" ] || die "missing $BIN/$b (run e2e/build.sh)"
   done
   make_pki
@@ -409,15 +492,19 @@ cmd_up() {
   for c in "${CLUSTERS[@]}"; do
     if ! kcm_healthy "$c"; then stop_proc "kcm-$c" "$BIN/kube-controller-manager"; start_kcm "$c"; fi
   done
-  install_kubefed
-  if ! kubefed_healthy; then
-    stop_proc kubefed-controller-manager "$BIN/kubefed-controller-manager"
-    start_kubefed
-  fi
+  kwok_config
+  ensure_pod_route
+  for c in "${CLUSTERS[@]}"; do
+    if ! scheduler_healthy "$c"; then stop_proc "scheduler-$c" "$BIN/kube-scheduler"; start_scheduler "$c"; fi
+    ensure_node "$c"
+    pid_of "kwok-$c" "$BIN/kwok" >/dev/null || start_kwok "$c"
+    pid_of "pods-$c" "$PYTHON" >/dev/null || start_pods "$c"
+  done
   for c in "${CLUSTERS[@]}"; do
     wait_proc "kcm-$c" "$BIN/kube-controller-manager" 90 kcm_healthy "$c" || die "kube-controller-manager $c is not healthy; see $LOGS/kcm-$c.log"
+    wait_proc "scheduler-$c" "$BIN/kube-scheduler" 90 scheduler_healthy "$c" || die "kube-scheduler $c is not healthy; see $LOGS/scheduler-$c.log"
+    wait_proc "kwok-$c" "$BIN/kwok" 60 node_healthy "$c" || die "node $NODE of $c is not Ready; see $LOGS/kwok-$c.log and $LOGS/pods-$c.log"
   done
-  wait_proc kubefed-controller-manager "$BIN/kubefed-controller-manager" 90 kubefed_healthy || die "KubeFed controller-manager is not healthy; see $LOGS/kubefed-controller-manager.log"
   if [ "${KUBEFED_E2E_SKIP_BUILD:-0}" != 1 ]; then
     # Pulumi CLI, plugins and kubefedctl; the clusters are usable even if one of these fails
     "$E2E_DIR/build.sh" || log "WARNING: some binaries could not be built (see above and e2e/README.md)"
@@ -450,11 +537,14 @@ cmd_latency() { # RTT-ms | off
 
 cmd_down() {
   take_lock
-  local c kcms=() apis=()
+  local c kcms=() apis=() nodes=()
   for c in "${CLUSTERS[@]}"; do
-    kcms+=("kcm-$c:$BIN/kube-controller-manager"); apis+=("apiserver-$c:$BIN/kube-apiserver")
+    kcms+=("kcm-$c:$BIN/kube-controller-manager" "scheduler-$c:$BIN/kube-scheduler"); apis+=("apiserver-$c:$BIN/kube-apiserver")
+    nodes+=("pods-$c:$PYTHON" "kwok-$c:$BIN/kwok")
   done
-  stop_procs "latency-proxy:$BIN/latency-proxy" "kubefed-controller-manager:$BIN/kubefed-controller-manager" "${kcms[@]}"
+  stop_procs "${nodes[@]}"
+  stop_pod_processes
+  stop_procs "latency-proxy:$BIN/latency-proxy" "${kcms[@]}"
   stop_procs "${apis[@]}"
   stop_proc etcd "$BIN/etcd"
   log "down: stopped (state kept in $STATE; remove it to start from scratch)"
@@ -463,7 +553,7 @@ cmd_down() {
 all_running() {
   local c
   etcd_healthy || return 1
-  for c in "${CLUSTERS[@]}"; do api_healthy "$c" && kcm_healthy "$c" || return 1; done
+  for c in "${CLUSTERS[@]}"; do api_healthy "$c" && kcm_healthy "$c" && scheduler_healthy "$c" && node_healthy "$c" || return 1; done
   kubefed_healthy
 }
 
@@ -505,8 +595,10 @@ cmd_status() {
     fi
     printf '  %-34s %s %s\n' "apiserver $c ($(server_url "$c"))" "$(yn api_healthy "$c")" "$v"
     printf '  %-34s %s\n' "kube-controller-manager $c" "$(yn kcm_healthy "$c")"
+    printf '  %-34s %s\n' "kube-scheduler $c" "$(yn scheduler_healthy "$c")"
+    printf '  %-34s %s\n' "node $NODE of $c (kwok, pods.py)" "$(yn node_healthy "$c")"
   done
-  printf '  %-34s %s\n' "kubefed controller-manager (host)" "$(yn kubefed_healthy)"
+  printf '  %-34s %s\n' "KubeFed on host (KubefedControlPlane)" "$(yn kubefed_healthy)"
   echo "  kubeconfigs: $KCFG/{host,member1,member2,all}.yaml"
   echo "  logs: $LOGS   pids: $PIDS"
   echo "  use: eval \"\$($E2E_DIR/env.sh env)\""
@@ -525,5 +617,6 @@ case "${1:-}" in
   status) shift; cmd_status "${1:-}" ;;
   env) cmd_env ;;
   latency) shift; take_lock; cmd_latency "${1:-}" ;;
-  *) echo "usage: $0 up|down|status [--json]|env|latency RTT-MS|off" >&2; exit 2 ;;
+  control-plane) shift; take_lock; cmd_control_plane "${1:-up}" ;;
+  *) echo "usage: $0 up|down|status [--json]|env|latency RTT-MS|off|control-plane [up|down]" >&2; exit 2 ;;
 esac

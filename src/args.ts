@@ -146,7 +146,52 @@ export interface ResourcePropagation {
     members: { [member: string]: MemberPropagation };
 }
 
+/**
+ * What a federation needs of its control plane: the namespace and scope KubeFed runs with, and the
+ * resource its objects are created after and deleted before. `KubefedControlPlane` is one.
+ */
+export interface ControlPlaneReference {
+    readonly controlPlaneReference: { kubefedNamespace: string; scope: FederationScope; resource: pulumi.Resource };
+}
+
+export interface KubefedControlPlaneArgs {
+    /**
+     * KubeFed's Helm chart: a local chart directory or archive (`.tgz`), as a path; default the
+     * chart `kubefed` of KubeFed's chart repository (`repository`, `version`).
+     */
+    chart?: string;
+    /** The chart repository, when `chart` is not a path; default KubeFed's. */
+    repository?: string;
+    /** The chart's version, when `chart` is not a path; default "0.10.0". */
+    version?: string;
+    /** The namespace KubeFed runs in, created when absent; default "kube-federation-system". */
+    namespace?: string;
+    /** "Cluster" (default) or "Namespaced": what KubeFed watches. */
+    scope?: FederationScope;
+    /** The chart's values (`global.scope` comes from `scope`). Not a place for credentials: they are stored as given. */
+    values?: pulumi.Input<{ [key: string]: any }>;
+    /** The Helm release's name; default "kubefed". */
+    releaseName?: string;
+    /**
+     * How long an install or upgrade may take, the controller and webhook becoming available
+     * included, before it fails; default 300.
+     * @integer
+     */
+    timeoutSeconds?: number;
+    /**
+     * Take over a release of the same name that `helm install` made, instead of installing one:
+     * set it for the `up` that adopts, then remove it (see the README).
+     */
+    adopt?: boolean;
+}
+
 export interface KubefedFederationArgs {
+    /**
+     * The KubeFed control plane the federation runs on: its namespace and scope become the
+     * federation's (leave `kubefedNamespace` and `scope` out), and every object of the federation
+     * is created after it and deleted before it.
+     */
+    controlPlane?: ControlPlaneReference;
     /** The member clusters (a plain array, may be empty). */
     clusters: MemberClusterArgs[];
     /** metadata.name inside kubefed.yaml; default "federation". */

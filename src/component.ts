@@ -111,16 +111,19 @@ export class KubefedFederation extends pulumi.ComponentResource {
     public readonly propagation: pulumi.Output<{ [key: string]: ResourcePropagation }>;
     /** Resolves once the deploy-time checks pass (see deployTimeChecks). */
     private readonly gate: pulumi.Output<true>;
+    /** What every child is created after and deleted before (see gated). */
+    private readonly controlPlane?: pulumi.Resource;
 
     constructor(name: string, args: KubefedFederationArgs, opts?: pulumi.ComponentResourceOptions) {
         // Before anything is registered: one error that lists every problem.
-        const { settings, members, workloads, resources, types } = validateFederationArgs(name, args);
+        const { settings, members, workloads, resources, types, controlPlane } = validateFederationArgs(name, args);
         // No args here: component inputs are stored in state, and these hold credentials.
         super(KUBEFED_FEDERATION_TYPE, name, {}, opts);
 
         const aliases = new LegacyAliases(name, { members: members.map((m) => m.name), memberParts: memberParts(settings), workloads });
         const { endpoints: deployTimeEndpoints, gate } = this.deployTimeChecks(name, members, args.hostKubeconfig);
         this.gate = gate;
+        this.controlPlane = controlPlane;
         const log = hookLog(this);
         const host = args.hostKubeconfig === undefined ? undefined : hostApi(args.hostKubeconfig);
         const hostHookBinding = host && hostHooks(name, host, settings, log);
@@ -327,8 +330,14 @@ export class KubefedFederation extends pulumi.ComponentResource {
         return { parent: this, register: (logical, object, opts) => this.register(logical, object, opts), gated: (dependsOn) => this.gated(dependsOn) };
     }
 
-    /** `dependsOn` once the deploy-time checks have passed: a child registered with it is not created when they fail. */
+    /**
+     * `dependsOn` once the deploy-time checks have passed: a child registered with it is not created
+     * when they fail. With a control plane, every child also depends on it: created once KubeFed
+     * runs, deleted while it still runs (its finalizers are processed) and before it is.
+     */
     private gated(dependsOn: pulumi.CustomResourceOptions["dependsOn"]): pulumi.Input<pulumi.Input<pulumi.Resource>[]> {
-        return this.gate.apply(() => dependsOn ?? []) as pulumi.Input<pulumi.Input<pulumi.Resource>[]>;
+        const controlPlane = this.controlPlane;
+        const withControlPlane = (d: unknown) => (controlPlane ? [...(Array.isArray(d) ? d : [d]), controlPlane] : d);
+        return this.gate.apply(() => (pulumi.Output.isInstance(dependsOn) ? (dependsOn as pulumi.Output<unknown>).apply(withControlPlane) : withControlPlane(dependsOn ?? []))) as pulumi.Input<pulumi.Input<pulumi.Resource>[]>;
     }
 }

@@ -2,8 +2,8 @@
 // before the component registers anything. Pure: no Pulumi resources (hostKubeconfig's files are
 // checked for existence). The rules are Go's where KubeFed or client-go read the value (see
 // goparse.ts), and no problem quotes a credential (see redact.ts).
-import { CustomResource, Output } from "@pulumi/pulumi";
-import { FederatedDeploymentArgs, FederationScope, KubefedFederationArgs, MemberClusterArgs, FederatedResourceArgs } from "./args";
+import { CustomResource, Output, Resource } from "@pulumi/pulumi";
+import { ControlPlaneReference, FederatedDeploymentArgs, FederationScope, KubefedFederationArgs, MemberClusterArgs, FederatedResourceArgs } from "./args";
 import { FederatedType, knownTypes, typeOf } from "./federated-types";
 import { resourceKey } from "./resources";
 import { federatedTypeProblems, resourceProblems } from "./validate-resources";
@@ -48,6 +48,8 @@ export type ResourceSpec = FederatedResourceArgs & { type: FederatedType; key: s
 
 export interface ValidatedFederation {
     settings: FederationSettings;
+    /** The control plane every object of the federation is created after and deleted before. */
+    controlPlane?: Resource;
     /** Sorted by key. */
     resources: ResourceSpec[];
     /** Every type the federation can federate: KubeFed's, and `federatedTypes` (`enabledHere`). */
@@ -394,11 +396,34 @@ function workloadProblems(workload: FederatedDeploymentArgs, index: number, memb
 }
 
 /**
+ * The args with the control plane's namespace and scope, when it is given. A `kubefedNamespace` or
+ * `scope` that differs from the control plane's is a problem: the federation would wait for a
+ * KubeFed that runs elsewhere.
+ */
+function withControlPlane(args: KubefedFederationArgs): { args: KubefedFederationArgs; problems: string[]; controlPlane?: Resource } {
+    if (args?.controlPlane === undefined) {
+        return { args, problems: [] };
+    }
+    const ref = (args.controlPlane as Partial<ControlPlaneReference>).controlPlaneReference;
+    if (!isPlainObject(ref) || typeof ref.kubefedNamespace !== "string" || typeof ref.scope !== "string") {
+        return { args, problems: ["controlPlane must be a KubefedControlPlane"] };
+    }
+    const problems: string[] = [];
+    if (args.kubefedNamespace !== undefined && args.kubefedNamespace !== ref.kubefedNamespace) {
+        problems.push(`kubefedNamespace ${echo(args.kubefedNamespace)} differs from the namespace of controlPlane (${echo(ref.kubefedNamespace)}): leave it out, it comes from controlPlane`);
+    }
+    if (args.scope !== undefined && args.scope !== ref.scope) {
+        problems.push(`scope ${echo(args.scope)} differs from the scope of controlPlane (${echo(ref.scope)}): leave it out, it comes from controlPlane`);
+    }
+    return { args: { ...args, kubefedNamespace: ref.kubefedNamespace, scope: ref.scope }, problems, controlPlane: ref.resource };
+}
+
+/**
  * Checks every argument and applies the defaults. Throws one KubefedValidationError listing
  * every problem. Kubeconfigs known only at deploy time are checked then (see component.ts).
  */
-export function validateFederationArgs(componentName: string, args: KubefedFederationArgs): ValidatedFederation {
-    const problems: string[] = [];
+export function validateFederationArgs(componentName: string, given: KubefedFederationArgs): ValidatedFederation {
+    const { args, problems, controlPlane } = withControlPlane(given);
     checkName(problems, "federationName", args?.federationName, "subdomain");
     checkName(problems, "hostClusterName", args?.hostClusterName, "label");
     checkName(problems, "configNamespace", args?.configNamespace, "label");
@@ -506,6 +531,7 @@ export function validateFederationArgs(componentName: string, args: KubefedFeder
         },
         members,
         workloads: sortedBy(workloads as FederatedDeploymentArgs[], (w) => `${w.namespace}/${w.name}`),
+        controlPlane,
         resources: sortedBy((args.resources ?? []).map((r) => ({ ...r, type: typeOf(types, r.object.apiVersion, r.object.kind)!, key: resourceKey(r.object) })), (r) => r.key),
         types,
     };
