@@ -13,7 +13,9 @@ const ROOT = path.join(__dirname, "..");
 export const SCHEMA_FILE = path.join(ROOT, "schema.json");
 const ARGS_FILE = path.join(ROOT, "src", "args.ts");
 const COMPONENT_FILE = path.join(ROOT, "src", "component.ts");
+const CONTROL_PLANE_FILE = path.join(ROOT, "src", "control-plane.ts");
 const TYPE_TOKEN = "kubefed:index:KubefedFederation";
+const CONTROL_PLANE_TOKEN = "kubefed:index:KubefedControlPlane";
 
 type SchemaProperty = Record<string, unknown>;
 
@@ -48,16 +50,22 @@ function enumType(alias: ts.TypeAliasDeclaration, values: string[], source: ts.S
     return { type: "string", ...(description ? { description } : {}), enum: values.map((value) => ({ value })) };
 }
 
-/** The JSDoc of the KubefedFederation class. */
-function componentDescription(): string | undefined {
-    const source = ts.createSourceFile(COMPONENT_FILE, fs.readFileSync(COMPONENT_FILE, "utf8"), ts.ScriptTarget.ES2022, true);
+/** The JSDoc of a component class, and of its public readonly Output properties (its outputs). */
+function classDocs(file: string, className: string): { description?: string; outputs: Map<string, string | undefined> } {
+    const source = ts.createSourceFile(file, fs.readFileSync(file, "utf8"), ts.ScriptTarget.ES2022, true);
     let description: string | undefined;
+    const outputs = new Map<string, string | undefined>();
     source.forEachChild((node) => {
-        if (ts.isClassDeclaration(node) && node.name?.text === "KubefedFederation") {
+        if (ts.isClassDeclaration(node) && node.name?.text === className) {
             description = docOf(node, source).description;
+            for (const member of node.members) {
+                if (ts.isPropertyDeclaration(member) && member.type?.getText(source).startsWith("pulumi.Output<")) {
+                    outputs.set(member.name.getText(source), docOf(member, source).description);
+                }
+            }
         }
     });
-    return description;
+    return { description, outputs };
 }
 
 /** The types of outputs only. */
@@ -108,6 +116,10 @@ export function generateSchema(): Record<string, unknown> {
         if (ts.isTypeReferenceNode(type) && type.typeName.getText(source) === "k8s.Provider") {
             // A kubernetes provider resource, passed by reference.
             return { schema: { $ref: `/kubernetes/v${kubernetesVersion}/schema.json#/provider` }, input: false };
+        }
+        if (ts.isTypeReferenceNode(type) && type.typeName.getText(source) === "ControlPlaneReference") {
+            // A KubefedControlPlane, passed by reference.
+            return { schema: { $ref: `#/resources/${CONTROL_PLANE_TOKEN}` }, input: false };
         }
         if (ts.isTypeReferenceNode(type) && enums.has(type.typeName.getText(source))) {
             referencedEnums.add(type.typeName.getText(source));
@@ -173,6 +185,25 @@ export function generateSchema(): Record<string, unknown> {
     referenced.add("ClusterDescription");
     referenced.add("ResourcePropagation");
 
+    const controlPlaneInputs = propertiesOf("KubefedControlPlaneArgs", true);
+    const controlPlaneDocs = classDocs(CONTROL_PLANE_FILE, "KubefedControlPlane");
+    const outputTypes: Record<string, SchemaProperty> = {
+        namespace: { type: "string" },
+        scope: { type: "string" },
+        chartVersion: { type: "string" },
+        revision: { type: "integer" },
+        controllerAvailable: { type: "boolean" },
+        webhookAvailable: { type: "boolean" },
+    };
+    const controlPlaneOutputs = Object.fromEntries(
+        [...controlPlaneDocs.outputs].map(([key, description]) => {
+            if (!outputTypes[key]) {
+                throw new Error(`schema: no type for the output ${key} of KubefedControlPlane`);
+            }
+            return [key, { ...outputTypes[key], ...(description ? { description } : {}) }];
+        }),
+    );
+
     // Object types: everything reachable from the inputs and outputs (inputs' types keep `plain`).
     const types: Record<string, unknown> = {};
     const pending = [...referenced];
@@ -206,10 +237,18 @@ export function generateSchema(): Record<string, unknown> {
         resources: {
             [TYPE_TOKEN]: {
                 isComponent: true,
-                description: componentDescription(),
+                description: classDocs(COMPONENT_FILE, "KubefedFederation").description,
                 inputProperties: inputs.properties,
                 requiredInputs: inputs.required,
                 ...outputs,
+            },
+            [CONTROL_PLANE_TOKEN]: {
+                isComponent: true,
+                description: controlPlaneDocs.description,
+                inputProperties: controlPlaneInputs.properties,
+                requiredInputs: controlPlaneInputs.required,
+                properties: controlPlaneOutputs,
+                required: Object.keys(controlPlaneOutputs),
             },
         },
         types: Object.fromEntries(Object.entries(types).sort(([a], [b]) => a.localeCompare(b))),

@@ -1,12 +1,13 @@
 // The `kubefed` provider plugin: lets programs in any Pulumi language construct the TypeScript
-// KubefedFederation. Their SDKs are generated from schema.json; the engine calls `construct`
+// KubefedFederation and KubefedControlPlane. Their SDKs are generated from schema.json; the engine calls `construct`
 // here, in a Node.js process of its own (see provider/pulumi-resource-kubefed). It also serves the
 // one custom resource the component registers, in every language (teardown-resource.ts).
 import * as pulumi from "@pulumi/pulumi";
 import * as provider from "@pulumi/pulumi/provider";
 import { isRpcSecret, unwrapRpcSecret } from "@pulumi/pulumi/runtime";
-import { FederatedResourceArgs, KubefedFederationArgs } from "./args";
+import { ControlPlaneReference, FederatedResourceArgs, FederationScope, KubefedControlPlaneArgs, KubefedFederationArgs } from "./args";
 import { KubefedFederation, KUBEFED_FEDERATION_TYPE } from "./component";
+import { KubefedControlPlane, KUBEFED_CONTROL_PLANE_TYPE } from "./control-plane";
 import { valueOf } from "./hooks/log";
 import { engineAddress, engineLog } from "./engine-log";
 import { packageVersion, schemaText } from "./package-files";
@@ -89,17 +90,49 @@ async function secretsInPlainProperties(value: Record<string, unknown>, properti
  * secret anywhere; the properties the schema keeps as inputs are passed on as they came.
  */
 export async function componentArgs(inputs: pulumi.Inputs, schema: PackageSchema): Promise<KubefedFederationArgs> {
-    const properties = schema.resources[KUBEFED_FEDERATION_TYPE].inputProperties;
-    const secrets = await secretsInPlainProperties(inputs, properties, schema);
-    if (secrets.length > 0) {
-        const [fields, are, them, values] = secrets.length === 1 ? [secrets[0], "is a secret", "it", "a plain value"] : [`${secrets.slice(0, -1).join(", ")} and ${secrets[secrets.length - 1]}`, "are secrets", "them", "plain values"];
-        throw new Error(`${fields} ${are}, but KubefedFederation stores ${them} in plain text (only the kubeconfigs, hostKubeconfig and each member's kubeconfig, are kept secret): pass ${them} as ${values}`);
-    }
-    const args = (await plainWhereSchemaSays(inputs, properties, schema)) as unknown as KubefedFederationArgs;
+    const args = (await plainArgs(KUBEFED_FEDERATION_TYPE, inputs, schema)) as unknown as KubefedFederationArgs;
     if (Array.isArray(args.resources)) {
         args.resources = await Promise.all(args.resources.map(async (r) => ({ ...r, object: await plainObject(r.object) })));
     }
+    if (typeof args.controlPlane === "string") {
+        args.controlPlane = (await controlPlaneReference(args.controlPlane)) as ControlPlaneReference;
+    }
     return args;
+}
+
+/** KubefedControlPlaneArgs as the component takes them (see componentArgs). */
+export async function controlPlaneArgs(inputs: pulumi.Inputs, schema: PackageSchema): Promise<KubefedControlPlaneArgs> {
+    return (await plainArgs(KUBEFED_CONTROL_PLANE_TYPE, inputs, schema)) as KubefedControlPlaneArgs;
+}
+
+async function plainArgs(type: string, inputs: pulumi.Inputs, schema: PackageSchema): Promise<Record<string, unknown>> {
+    const properties = schema.resources[type].inputProperties;
+    const secrets = await secretsInPlainProperties(inputs, properties, schema);
+    if (secrets.length > 0) {
+        const component = type.split(":").pop();
+        const [fields, are, them, values] = secrets.length === 1 ? [secrets[0], "is a secret", "it", "a plain value"] : [`${secrets.slice(0, -1).join(", ")} and ${secrets[secrets.length - 1]}`, "are secrets", "them", "plain values"];
+        throw new Error(`${fields} ${are}, but ${component} stores ${them} in plain text (only the kubeconfigs, hostKubeconfig and each member's kubeconfig, are kept secret): pass ${them} as ${values}`);
+    }
+    return plainWhereSchemaSays(inputs, properties, schema);
+}
+
+/**
+ * A KubefedControlPlane passed by reference (its URN: the plugin registers no resource module, so
+ * a reference arrives as one): the namespace and scope it registered as outputs, read from the
+ * engine (it has constructed the control plane before it constructs what refers to it), and the
+ * resource to depend on. Any other URN is left for validation to refuse.
+ */
+async function controlPlaneReference(urn: string): Promise<ControlPlaneReference | string> {
+    if (!urn.startsWith("urn:pulumi:") || typeOf(urn) !== KUBEFED_CONTROL_PLANE_TYPE) {
+        return urn;
+    }
+    const { state } = (await pulumi.runtime.invoke("pulumi:pulumi:getResource", { urn })) as { state?: { namespace?: unknown; scope?: unknown } };
+    const kubefedNamespace = unwrapRpcSecret(state?.namespace);
+    const scope = unwrapRpcSecret(state?.scope);
+    if (typeof kubefedNamespace !== "string" || typeof scope !== "string") {
+        throw new Error(`controlPlane ${urn}: the control plane has no namespace and scope yet`);
+    }
+    return { controlPlaneReference: { kubefedNamespace, scope: scope as FederationScope, resource: new pulumi.DependencyResource(urn) } };
 }
 
 /**
@@ -148,6 +181,11 @@ export class KubefedProvider implements provider.Provider {
     }
 
     async construct(name: string, type: string, inputs: pulumi.Inputs, options: pulumi.ComponentResourceOptions): Promise<provider.ConstructResult> {
+        if (type === KUBEFED_CONTROL_PLANE_TYPE) {
+            const cp = new KubefedControlPlane(name, await controlPlaneArgs(inputs, JSON.parse(this.schema)), options);
+            const { namespace, scope, chartVersion, revision, controllerAvailable, webhookAvailable } = cp;
+            return { urn: cp.urn, state: { namespace, scope, chartVersion, revision, controllerAvailable, webhookAvailable } };
+        }
         if (type !== KUBEFED_FEDERATION_TYPE) {
             throw new Error(`unknown resource type ${type}`);
         }

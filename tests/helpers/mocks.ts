@@ -176,6 +176,10 @@ export function mockState(type: string, inputs: any): Record<string, any> {
     if (type === "kubernetes:core/v1:Secret" && inputs.type === "kubernetes.io/service-account-token") {
         return { ...inputs, data: { token: b64(serviceAccountToken(inputs.metadata.name)), "ca.crt": b64("ca") } };
     }
+    if (type === "kubernetes:helm.sh/v3:Release") {
+        // What Helm reports once the release is installed and its Deployments are available.
+        return { ...inputs, status: { name: inputs.name, namespace: inputs.namespace, status: "deployed", version: "0.0.6", revision: 1 } };
+    }
     if (type === "kubernetes:core.kubefed.io/v1beta1:KubeFedCluster") {
         return { ...inputs, status: { conditions: [{ type: "Ready", status: "True" }] } };
     }

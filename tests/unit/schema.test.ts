@@ -11,13 +11,31 @@ test("the committed schema.json is what the TypeScript types generate (run `npm 
 test("the component is published under its type token, with every input and output of the TypeScript API", () => {
     expect(component.isComponent).toBe(true);
     expect(Object.keys(component.inputProperties).sort()).toEqual(
-        ["clusters", "configMapName", "configNamespace", "federationName", "hostClusterName", "hostKubeconfig", "kubeconfigSecretName", "kubefedNamespace", "orphanWorkloadsOnUnjoin", "propagationTimeoutSeconds", "readyTimeoutSeconds", "resources", "federatedTypes", "scope", "waitForReady", "workloads"].sort(),
+        ["clusters", "configMapName", "configNamespace", "controlPlane", "federationName", "hostClusterName", "hostKubeconfig", "kubeconfigSecretName", "kubefedNamespace", "orphanWorkloadsOnUnjoin", "propagationTimeoutSeconds", "readyTimeoutSeconds", "resources", "federatedTypes", "scope", "waitForReady", "workloads"].sort(),
     );
     expect(component.requiredInputs).toEqual(["clusters"]);
     expect(Object.keys(component.properties).sort()).toEqual(["clusterNames", "clusters", "propagation"]);
     expect(Object.keys(schema.types["kubefed:index:MemberCluster"].properties).sort()).toEqual(
         ["apiEndpoint", "caBundle", "context", "disabledTLSValidations", "kubeconfig", "labels", "name", "provider", "proxyURL", "replicas", "serverAddressByClientCIDRs", "tokenRotation"].sort(),
     );
+});
+
+test("the control plane is a component of its own, which the federation takes by reference", () => {
+    const controlPlane = schema.resources["kubefed:index:KubefedControlPlane"];
+    expect(controlPlane.isComponent).toBe(true);
+    expect(Object.keys(controlPlane.inputProperties).sort()).toEqual(["adopt", "chart", "namespace", "releaseName", "repository", "scope", "timeoutSeconds", "values", "version"]);
+    expect(controlPlane.requiredInputs).toEqual([]);
+    expect(controlPlane.inputProperties.values.plain).toBeUndefined();
+    expect(controlPlane.inputProperties.scope.$ref).toBe("#/types/kubefed:index:FederationScope");
+    expect(controlPlane.properties).toMatchObject({
+        namespace: { type: "string" },
+        scope: { type: "string" },
+        chartVersion: { type: "string" },
+        revision: { type: "integer" },
+        controllerAvailable: { type: "boolean" },
+        webhookAvailable: { type: "boolean" },
+    });
+    expect(component.inputProperties.controlPlane.$ref).toBe("#/resources/kubefed:index:KubefedControlPlane");
 });
 
 test("a federated resource: any object, placement, override rules of JSON patches; the propagation output", () => {
