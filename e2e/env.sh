@@ -563,7 +563,7 @@ cmd_status_json() {
   # one python call builds the JSON (key order fixed: other tools parse it)
   pulumi_env | python3 -c '
 import json, sys
-running, kcfg, ips, binDir, ns = sys.argv[1], sys.argv[2], sys.argv[3].split(","), sys.argv[4], sys.argv[5]
+running, kcfg, ips, binDir, ns, chart = sys.argv[1], sys.argv[2], sys.argv[3].split(","), sys.argv[4], sys.argv[5], sys.argv[6]
 names = ["host", "member1", "member2"]
 env = {}
 for line in sys.stdin.read().splitlines():
@@ -575,10 +575,11 @@ out = {
     "kubeconfigAll": kcfg + "/all.yaml",
     "binDir": binDir,
     "kubefedNamespace": ns,
+    "kubefedChart": chart,
     "env": env,
 }
 print(json.dumps(out, indent=2))
-' "$running" "$KCFG" "$(server_url host),$(server_url member1),$(server_url member2)" "$PATH_BIN" "$KUBEFED_NS"
+' "$running" "$KCFG" "$(server_url host),$(server_url member1),$(server_url member2)" "$PATH_BIN" "$KUBEFED_NS" "$( (kubefed_chart) 2>/dev/null || true)"
 }
 
 cmd_status() {

@@ -9,7 +9,7 @@
 //   pulumi up
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { KubefedControlPlane, KubefedFederation } from "@kubefed-iac/kubefed";
+import { FederatedResourceArgs, KubefedControlPlane, KubefedFederation } from "@kubefed-iac/kubefed";
 
 const config = new pulumi.Config();
 
@@ -28,12 +28,16 @@ const controlPlane = new KubefedControlPlane(
         scope: config.get("scope") as "Cluster" | "Namespaced" | undefined,
         // e.g. {"controllermanager": {"controller": {"replicaCount": 1}, "clusterHealthCheckPeriod": "5s"}}
         values: config.getObject<Record<string, unknown>>("values"),
+        // For one `up`: take over KubeFed installed with `helm install kubefed ...` (see the README).
+        adopt: config.getBoolean("adopt"),
     },
     { provider: host },
 );
 
 const members = config.getObject<string[]>("members") ?? [];
 const workload = config.getObject<{ name: string; namespace: string }>("workload");
+// Optional: objects of any kind, with placement and overrides (the `resources` argument, as JSON).
+const resources = config.getObject<FederatedResourceArgs[]>("resources");
 const labels = { app: workload?.name ?? "" };
 const federation =
     members.length === 0
@@ -45,6 +49,7 @@ const federation =
                   clusters: members.map((name) => ({ name, kubeconfig: config.requireSecret(`${name}Kubeconfig`), replicas: config.getNumber(`${name}Replicas`) })),
                   hostKubeconfig: config.requireSecret("hostKubeconfig"),
                   waitForReady: true,
+                  resources,
                   workloads: workload && [
                       {
                           ...workload,

@@ -17,6 +17,8 @@ export interface Environment {
     kubeconfigAll: string;
     binDir: string;
     kubefedNamespace: string;
+    /** KubeFed's chart, in the sigs.k8s.io/kubefed module the environment builds from. */
+    kubefedChart: string;
     env: Record<string, string>;
 }
 
@@ -118,7 +120,7 @@ export function programsDir(): string {
     return dir;
 }
 
-const EXAMPLE_FILES = { basic: ["index.ts", "Pulumi.yaml"], application: ["index.ts", "Pulumi.yaml"], python: ["__main__.py", "Pulumi.yaml", "requirements.txt"], yaml: ["Pulumi.yaml"] };
+const EXAMPLE_FILES = { basic: ["index.ts", "Pulumi.yaml"], application: ["index.ts", "Pulumi.yaml"], "control-plane": ["index.ts", "Pulumi.yaml"], python: ["__main__.py", "Pulumi.yaml", "requirements.txt"], yaml: ["Pulumi.yaml"] };
 
 /**
  * examples/<name>, outside the checkout as a user has it: a copy under <state>/programs/<name>
@@ -137,7 +139,7 @@ export function exampleProgram(name: keyof typeof EXAMPLE_FILES): string {
             fs.symlinkSync(target, path.join(dir, at));
         }
     };
-    if (name === "basic" || name === "application") {
+    if (name === "basic" || name === "application" || name === "control-plane") {
         link(path.join(programs, "node", "node_modules"), "node_modules");
         fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { target: "ES2022", module: "commonjs", strict: true, esModuleInterop: true, skipLibCheck: true } }));
     } else if (name === "python") {
@@ -360,7 +362,7 @@ export function deploymentReplicas(cluster: ClusterName, namespace: string, name
 }
 
 /** Runs the environment's kubectl against one cluster without blocking; resolves with stdout, or undefined on failure. */
-function kubectlAsync(cluster: ClusterName, args: string[]): Promise<string | undefined> {
+export function kubectlAsync(cluster: ClusterName, args: string[]): Promise<string | undefined> {
     const env = environment();
     return new Promise((resolve) =>
         childProcess.execFile(path.join(env.binDir, "kubectl"), ["--kubeconfig", env.clusters[cluster].kubeconfig, "--request-timeout=2s", ...args], (error, stdout) => resolve(error ? undefined : stdout)),
