@@ -179,6 +179,13 @@ export interface KubefedControlPlaneArgs {
      */
     timeoutSeconds?: number;
     /**
+     * The host's kubeconfig, for `pulumi destroy` to uninstall KubeFed as its chart says: the
+     * FederatedTypeConfigs deleted while the controller runs, then the release (without it, they
+     * may keep KubeFed's finalizer). Always handled as a Pulumi secret.
+     * @secret
+     */
+    hostKubeconfig?: pulumi.Input<string>;
+    /**
      * Take over a release of the same name that `helm install` made, instead of installing one:
      * set it for the `up` that adopts, then remove it (see the README).
      */

@@ -4,6 +4,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { FederationScope, KubefedControlPlaneArgs } from "./args";
+import { hostKubeconfigProblems } from "./kubeconfig";
 import { echo } from "./redact";
 import { isDNS1123Label, isPlainObject, KubefedValidationError } from "./validate";
 
@@ -102,6 +103,9 @@ export function validateControlPlaneArgs(componentName: string, args: KubefedCon
         problems.push("adopt must be a boolean");
     }
     problems.push(...valuesProblems(a.values));
+    if (typeof a.hostKubeconfig === "string") {
+        problems.push(...hostKubeconfigProblems(a.hostKubeconfig).map((p) => `hostKubeconfig: ${p}`));
+    }
     if (problems.length > 0) {
         throw new KubefedValidationError(componentName, problems);
     }

@@ -6,6 +6,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ControlPlaneReference, FederationScope, KubefedControlPlaneArgs } from "./args";
 import { chartValues, controlPlaneNamespace, ControlPlaneSettings, releaseInputs, runsReplicas, validateControlPlaneArgs } from "./control-plane-release";
+import { ControlPlaneTeardown } from "./control-plane-teardown-resource";
 import { names } from "./names";
 
 export const KUBEFED_CONTROL_PLANE_TYPE = "kubefed:index:KubefedControlPlane";
@@ -38,6 +39,10 @@ export class KubefedControlPlane extends pulumi.ComponentResource implements Con
         const namespace = new k8s.core.v1.NamespacePatch(names.controlPlane(name, "namespace"), controlPlaneNamespace(settings), { parent: this });
         const values = pulumi.output(args?.values ?? {}).apply((v) => chartValues(settings, v));
         const release = new k8s.helm.v3.Release(names.controlPlane(name, "release"), { ...releaseInputs(settings), values }, releaseOptions(this, settings, namespace));
+        if (args?.hostKubeconfig !== undefined) {
+            // Deleted before the release, while the controller runs: KubeFed's uninstall order.
+            new ControlPlaneTeardown(names.controlPlane(name, "teardown"), { hostKubeconfig: args.hostKubeconfig, namespace: settings.namespace }, { parent: this, dependsOn: [release] });
+        }
 
         this.controlPlaneReference = { kubefedNamespace: settings.namespace, scope: settings.scope, resource: this };
         this.namespace = pulumi.output(settings.namespace);

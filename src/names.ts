@@ -42,8 +42,8 @@ export const names = {
     federatedType: (component: string, typeConfigName: string) => `${component}/types/${typeConfigName}`,
     /** With hostKubeconfig: what lets a destroy with a member down complete (teardown-resource.ts). */
     unreachableMemberRelease: (component: string) => `${component}/unreachable-member-release`,
-    /** KubefedControlPlane's children: the namespace KubeFed runs in, and the Helm release of its chart. */
-    controlPlane: (component: string, part: "namespace" | "release") => `${component}/${part}`,
+    /** KubefedControlPlane's children: the namespace KubeFed runs in, the Helm release of its chart, what deletes the FederatedTypeConfigs first. */
+    controlPlane: (component: string, part: "namespace" | "release" | "teardown") => `${component}/${part}`,
     /** Resource hooks of orphanWorkloadsOnUnjoin and of the propagation report. */
     hook: (component: string, purpose: string) => `${component}-${purpose}`,
 };

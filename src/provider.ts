@@ -11,6 +11,7 @@ import { KubefedControlPlane, KUBEFED_CONTROL_PLANE_TYPE } from "./control-plane
 import { valueOf } from "./hooks/log";
 import { engineAddress, engineLog } from "./engine-log";
 import { packageVersion, schemaText } from "./package-files";
+import { CONTROL_PLANE_TEARDOWN_TYPE, controlPlaneTeardownProvider } from "./control-plane-teardown-resource";
 import { UNREACHABLE_MEMBER_RELEASE_TYPE, unreachableMemberReleaseProvider } from "./teardown-resource";
 
 interface SchemaProperty {
@@ -164,20 +165,26 @@ export class KubefedProvider implements provider.Provider {
     readonly version: string;
     readonly schema: string;
     private readonly release: ReturnType<typeof unreachableMemberReleaseProvider>;
+    private readonly teardown: ReturnType<typeof controlPlaneTeardownProvider>;
 
     /** `args`: the plugin's arguments, where the engine's address is (none in tests: logs go to stderr). */
     constructor(args: string[] = []) {
         this.version = packageVersion();
         this.schema = schemaText();
-        this.release = unreachableMemberReleaseProvider(engineLog(engineAddress(args)));
+        const log = engineLog(engineAddress(args));
+        this.release = unreachableMemberReleaseProvider(log);
+        this.teardown = controlPlaneTeardownProvider(log);
     }
 
     /** The provider of the custom resource `urn` names; an error for any other type. */
     private customResource(urn: string) {
-        if (typeOf(urn) !== UNREACHABLE_MEMBER_RELEASE_TYPE) {
-            throw new Error(`unknown resource type ${typeOf(urn)}`);
+        switch (typeOf(urn)) {
+            case UNREACHABLE_MEMBER_RELEASE_TYPE:
+                return this.release;
+            case CONTROL_PLANE_TEARDOWN_TYPE:
+                return this.teardown;
         }
-        return this.release;
+        throw new Error(`unknown resource type ${typeOf(urn)}`);
     }
 
     async construct(name: string, type: string, inputs: pulumi.Inputs, options: pulumi.ComponentResourceOptions): Promise<provider.ConstructResult> {

@@ -30,6 +30,8 @@ const controlPlane = new KubefedControlPlane(
         values: config.getObject<Record<string, unknown>>("values"),
         // For one `up`: take over KubeFed installed with `helm install kubefed ...` (see the README).
         adopt: config.getBoolean("adopt"),
+        // For `pulumi destroy`: KubeFed's FederatedTypeConfigs deleted while its controller runs, then its release.
+        hostKubeconfig: config.requireSecret("hostKubeconfig"),
     },
     { provider: host },
 );

@@ -100,6 +100,22 @@ describe("under Pulumi's mocks", () => {
         expect(outputs).toEqual({ namespace: "fed-system", scope: "Namespaced", chartVersion: "0.0.6", revision: 1, controllerAvailable: true, webhookAvailable: false });
     });
 
+    test("with hostKubeconfig: the teardown resource, after the release (destroy deletes it first), its kubeconfig a secret", async () => {
+        const run = await runFederation(() => {
+            const { KubefedControlPlane } = require("../../src");
+            const cp = new KubefedControlPlane("kubefed", { chart: CHART, hostKubeconfig: fixtureKubeconfig("host") });
+            return { controlPlane: cp, clusters: [] };
+        });
+        const release = run.children.find((r) => r.type === RELEASE)!;
+        const teardown = run.children.find((r) => r.type === "kubefed:index:ControlPlaneTeardown")!;
+        expect(teardown.name).toBe("kubefed/teardown");
+        expect(teardown.dependencies).toContain(release.urn);
+        expect(teardown.inputs.namespace).toBe("kube-federation-system");
+        expect(teardown.secretPaths).toContain("hostKubeconfig");
+        // The component's own inputs (stored in state) hold no kubeconfig.
+        expect(JSON.stringify(run.registrations.find((r) => r.type === "kubefed:index:KubefedControlPlane")!.inputs)).toBe("{}");
+    });
+
     test("a federation on it: its namespace and scope, and every child created after the control plane", async () => {
         const run = await runFederation((k8s) => {
             const { KubefedControlPlane } = require("../../src");
