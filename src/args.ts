@@ -185,11 +185,6 @@ export interface KubefedControlPlaneArgs {
      * @secret
      */
     hostKubeconfig?: pulumi.Input<string>;
-    /**
-     * Take over a release of the same name that `helm install` made, instead of installing one:
-     * set it for the `up` that adopts, then remove it (see the README).
-     */
-    adopt?: boolean;
 }
 
 export interface KubefedFederationArgs {

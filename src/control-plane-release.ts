@@ -30,7 +30,6 @@ export interface ControlPlaneSettings {
     scope: FederationScope;
     releaseName: string;
     timeoutSeconds: number;
-    adopt: boolean;
 }
 
 /** Whether `chart` names a local chart (a directory, or an archive) rather than a repository's. */
@@ -99,9 +98,6 @@ export function validateControlPlaneArgs(componentName: string, args: KubefedCon
     if (a.timeoutSeconds !== undefined && !(Number.isInteger(a.timeoutSeconds) && a.timeoutSeconds > 0)) {
         problems.push(`timeoutSeconds ${echo(a.timeoutSeconds)} is not a positive integer`);
     }
-    if (a.adopt !== undefined && typeof a.adopt !== "boolean") {
-        problems.push("adopt must be a boolean");
-    }
     problems.push(...valuesProblems(a.values));
     if (typeof a.hostKubeconfig === "string") {
         problems.push(...hostKubeconfigProblems(a.hostKubeconfig).map((p) => `hostKubeconfig: ${p}`));
@@ -115,7 +111,6 @@ export function validateControlPlaneArgs(componentName: string, args: KubefedCon
         scope: a.scope ?? CONTROL_PLANE_DEFAULTS.scope,
         releaseName: a.releaseName ?? CONTROL_PLANE_DEFAULTS.releaseName,
         timeoutSeconds: a.timeoutSeconds ?? CONTROL_PLANE_DEFAULTS.timeoutSeconds,
-        adopt: a.adopt ?? false,
     };
 }
 

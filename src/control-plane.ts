@@ -5,7 +5,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ControlPlaneReference, FederationScope, KubefedControlPlaneArgs } from "./args";
-import { chartValues, controlPlaneNamespace, ControlPlaneSettings, releaseInputs, runsReplicas, validateControlPlaneArgs } from "./control-plane-release";
+import { chartValues, controlPlaneNamespace, releaseInputs, runsReplicas, validateControlPlaneArgs } from "./control-plane-release";
 import { ControlPlaneTeardown } from "./control-plane-teardown-resource";
 import { names } from "./names";
 
@@ -38,7 +38,7 @@ export class KubefedControlPlane extends pulumi.ComponentResource implements Con
 
         const namespace = new k8s.core.v1.NamespacePatch(names.controlPlane(name, "namespace"), controlPlaneNamespace(settings), { parent: this });
         const values = pulumi.output(args?.values ?? {}).apply((v) => chartValues(settings, v));
-        const release = new k8s.helm.v3.Release(names.controlPlane(name, "release"), { ...releaseInputs(settings), values }, releaseOptions(this, settings, namespace));
+        const release = new k8s.helm.v3.Release(names.controlPlane(name, "release"), { ...releaseInputs(settings), values }, { parent: this, dependsOn: [namespace] });
         if (args?.hostKubeconfig !== undefined) {
             // Deleted before the release, while the controller runs: KubeFed's uninstall order.
             new ControlPlaneTeardown(names.controlPlane(name, "teardown"), { hostKubeconfig: args.hostKubeconfig, namespace: settings.namespace }, { parent: this, dependsOn: [release] });
@@ -62,17 +62,4 @@ export class KubefedControlPlane extends pulumi.ComponentResource implements Con
             webhookAvailable: this.webhookAvailable,
         });
     }
-}
-
-/**
- * The release's options. With `adopt`, the release of that name that `helm install` made is
- * imported as it is (its chart and values are not compared with the program's); the next `up`
- * without `adopt` upgrades it to the program's, in place.
- */
-function releaseOptions(parent: pulumi.Resource, settings: ControlPlaneSettings, namespace: pulumi.Resource): pulumi.CustomResourceOptions {
-    const opts: pulumi.CustomResourceOptions = { parent, dependsOn: [namespace] };
-    if (!settings.adopt) {
-        return opts;
-    }
-    return { ...opts, import: `${settings.namespace}/${settings.releaseName}`, ignoreChanges: ["chart", "version", "values", "repositoryOpts", "timeout", "skipAwait", "waitForJobs", "atomic", "maxHistory", "createNamespace"] };
 }

@@ -28,8 +28,6 @@ const controlPlane = new KubefedControlPlane(
         scope: config.get("scope") as "Cluster" | "Namespaced" | undefined,
         // e.g. {"controllermanager": {"controller": {"replicaCount": 1}, "clusterHealthCheckPeriod": "5s"}}
         values: config.getObject<Record<string, unknown>>("values"),
-        // For one `up`: take over KubeFed installed with `helm install kubefed ...` (see the README).
-        adopt: config.getBoolean("adopt"),
         // For `pulumi destroy`: KubeFed's FederatedTypeConfigs deleted while its controller runs, then its release.
         hostKubeconfig: config.requireSecret("hostKubeconfig"),
     },

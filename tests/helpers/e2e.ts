@@ -120,7 +120,7 @@ export function programsDir(): string {
     return dir;
 }
 
-const EXAMPLE_FILES = { basic: ["index.ts", "Pulumi.yaml"], application: ["index.ts", "Pulumi.yaml"], "control-plane": ["index.ts", "Pulumi.yaml"], python: ["__main__.py", "Pulumi.yaml", "requirements.txt"], yaml: ["Pulumi.yaml"] };
+const EXAMPLE_FILES = { basic: ["index.ts", "Pulumi.yaml"], application: ["index.ts", "Pulumi.yaml"], "control-plane": ["index.ts", "Pulumi.yaml"], "yaml-control-plane": ["Pulumi.yaml"], python: ["__main__.py", "Pulumi.yaml", "requirements.txt"], yaml: ["Pulumi.yaml"] };
 
 /**
  * examples/<name>, outside the checkout as a user has it: a copy under <state>/programs/<name>

@@ -16,7 +16,6 @@ describe("validateControlPlaneArgs", () => {
             scope: "Cluster",
             releaseName: "kubefed",
             timeoutSeconds: CONTROL_PLANE_DEFAULTS.timeoutSeconds,
-            adopt: false,
         });
         expect(releaseInputs(settings)).toMatchObject({ chart: "kubefed", version: "0.10.0", repositoryOpts: { repo: KUBEFED_CHART_REPOSITORY }, createNamespace: false, skipAwait: false, waitForJobs: true });
     });
@@ -40,7 +39,6 @@ describe("validateControlPlaneArgs", () => {
                 scope: "Everything" as any,
                 releaseName: "x".repeat(54),
                 timeoutSeconds: 0,
-                adopt: "yes" as any,
                 values: { global: { scope: "Namespaced" } },
             });
         } catch (e) {
@@ -55,7 +53,6 @@ describe("validateControlPlaneArgs", () => {
             'scope "Everything" is neither "Cluster" nor "Namespaced"',
             "releaseName",
             "timeoutSeconds 0 is not a positive integer",
-            "adopt must be a boolean",
             "values.global.scope is set: give the scope as `scope`",
         ]) {
             expect(message).toContain(expected);

@@ -5,9 +5,10 @@ import * as ts from "typescript";
 
 const ROOT = path.join(__dirname, "..", "..");
 
-test("the README's example type-checks against the package", () => {
+test("the README's example, a federation from an empty host, type-checks against the package", () => {
     const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
-    const example = /## Example\n+```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+    const example = /## Example: a federation from an empty host\n[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(example).toContain("new KubefedControlPlane(");
     expect(example).toContain("new KubefedFederation(");
     const file = path.join(ROOT, "examples", "readme-example.generated.ts");
     fs.writeFileSync(file, example!);

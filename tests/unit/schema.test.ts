@@ -23,7 +23,7 @@ test("the component is published under its type token, with every input and outp
 test("the control plane is a component of its own, which the federation takes by reference", () => {
     const controlPlane = schema.resources["kubefed:index:KubefedControlPlane"];
     expect(controlPlane.isComponent).toBe(true);
-    expect(Object.keys(controlPlane.inputProperties).sort()).toEqual(["adopt", "chart", "hostKubeconfig", "namespace", "releaseName", "repository", "scope", "timeoutSeconds", "values", "version"]);
+    expect(Object.keys(controlPlane.inputProperties).sort()).toEqual(["chart", "hostKubeconfig", "namespace", "releaseName", "repository", "scope", "timeoutSeconds", "values", "version"]);
     expect(controlPlane.inputProperties.hostKubeconfig.secret).toBe(true);
     expect(controlPlane.requiredInputs).toEqual([]);
     expect(controlPlane.inputProperties.values.plain).toBeUndefined();
