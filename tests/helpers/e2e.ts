@@ -120,7 +120,7 @@ export function programsDir(): string {
     return dir;
 }
 
-const EXAMPLE_FILES = { basic: ["index.ts", "Pulumi.yaml"], application: ["index.ts", "Pulumi.yaml"], "control-plane": ["index.ts", "Pulumi.yaml"], "yaml-control-plane": ["Pulumi.yaml"], python: ["__main__.py", "Pulumi.yaml", "requirements.txt"], yaml: ["Pulumi.yaml"] };
+const EXAMPLE_FILES = { basic: ["index.ts", "Pulumi.yaml"], application: ["index.ts", "Pulumi.yaml"], "control-plane": ["index.ts", "Pulumi.yaml"], "yaml-control-plane": ["Pulumi.yaml"], "python-control-plane": ["__main__.py", "Pulumi.yaml", "requirements.txt"], python: ["__main__.py", "Pulumi.yaml", "requirements.txt"], yaml: ["Pulumi.yaml"] };
 
 /**
  * examples/<name>, outside the checkout as a user has it: a copy under <state>/programs/<name>
@@ -142,7 +142,7 @@ export function exampleProgram(name: keyof typeof EXAMPLE_FILES): string {
     if (name === "basic" || name === "application" || name === "control-plane") {
         link(path.join(programs, "node", "node_modules"), "node_modules");
         fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { target: "ES2022", module: "commonjs", strict: true, esModuleInterop: true, skipLibCheck: true } }));
-    } else if (name === "python") {
+    } else if (name === "python" || name === "python-control-plane") {
         link(path.join(programs, "python-venv"), "venv");
     }
     return dir;
