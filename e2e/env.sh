@@ -216,6 +216,8 @@ ensure_etcd() {
   wait_proc etcd "$BIN/etcd" 60 etcd_healthy || die "etcd did not become healthy; see $LOGS/etcd.log"
 }
 
+# --enable-aggregator-routing: the API server reaches a Service (KubeFed's admission webhook) at the
+# address of its EndpointSlice, a pod's, instead of its cluster IP, which nothing here routes.
 start_apiserver() {
   local c=$1 ip; ip=$(cluster_ip "$c")
   log "starting kube-apiserver $c on $(server_url "$c")"
@@ -234,7 +236,7 @@ start_apiserver() {
     --service-cluster-ip-range="10.0.$(cluster_index "$c").0/24" \
     --allow-privileged=true \
     --endpoint-reconciler-type=none \
-    --enable-aggregator-routing=true `# the chart's admission webhook is reached through its Service, at the pod's address` \
+    --enable-aggregator-routing=true \
     --profiling=false \
     --v=1
 }
