@@ -22,7 +22,7 @@ const workload = { name: "web", namespace: "upgrade" };
 const FIXTURES = path.join(ROOT, "tests", "fixtures");
 /** The kubefed plugin's default provider of a version, as the engine names it (the package's pluginDownloadURL is part of the name). */
 const defaultProvider = (version: string) => `pulumi:providers:kubefed default_${version.replace(/\./g, "_")}_github_/api.github.com/kubefed-iac`;
-/** This version's default provider: default_0_3_0_... for 0.3.0. */
+/** This version's default provider: default_0_4_0_... for 0.4.0. */
 const CURRENT_PROVIDER = defaultProvider(JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).version);
 /** 0.2.0's default provider, which served its release resource. */
 const OLD_PROVIDER = defaultProvider("0.2.0");
