@@ -387,7 +387,7 @@ cmd_control_plane() { # up | down
   (
     cd "$dir"
     eval "$(cmd_env)"
-    pulumi stack select --create env-control-plane >/dev/null
+    pulumi stack select --create env-control-plane >/dev/null 2>&1
     if [ "$action" = down ]; then
       log "removing KubeFed from host (pulumi destroy of the stack env-control-plane)"
       pulumi destroy --yes --skip-preview --non-interactive >"$LOGS/control-plane.log" 2>&1 || { tail -n 30 "$LOGS/control-plane.log" >&2; die "pulumi destroy of the control plane failed; see $LOGS/control-plane.log"; }
