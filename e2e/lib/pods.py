@@ -6,7 +6,7 @@ KWOK (sigs.k8s.io/kwok) is the node's kubelet for everything but the containers:
 Ready, moves each pod to Running with an address of the node's range (e2e/lib/kwok-stages.yaml),
 and deletes pods once they are terminating. This script is the rest: for each Running pod of the
 node it
-  - maps the container's command to a binary built from Go modules (KubeFed's controller-manager and
+  - after the time a node takes to pull the image (IMAGE_PULL_SECONDS), maps the container's command to a binary built from Go modules (KubeFed's controller-manager and
     admission webhook) or to the machine's own (/bin/bash, with kubectl on PATH, for the chart's
     post-install Job), and refuses any other;
   - gives it the pod's identity: a token of the pod's service account bound to the pod
@@ -38,6 +38,11 @@ import urllib.request
 TOKEN_SECONDS = 3600
 TOKEN_RENEW_SECONDS = 1800  # the kubelet renews at 80% of the lifetime; sooner is fine
 VOLUME_SYNC_SECONDS = 5
+# What a node takes to pull a pod's image before its container starts. Starting a process within a
+# second of scheduling is faster than any node, and KubeFed v0.10.0's chart has a race that only
+# such speed loses: its controller, started before Helm has created the chart's KubeFedConfig,
+# creates an empty one itself, and the install then fails (README, "The control plane").
+IMAGE_PULL_SECONDS = 8
 
 # What each image's command runs here: the binaries the environment builds, and the machine's shell.
 COMMANDS = {
@@ -89,7 +94,7 @@ class Container:
         self.restarts = 0
         self.token_at = 0
         self.volumes_at = 0
-        self.next_start = 0
+        self.next_start = time.time() + IMAGE_PULL_SECONDS
         self.done = False
 
 
