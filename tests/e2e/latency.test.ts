@@ -35,8 +35,9 @@ test("through the proxy at RTT 100 ms, every member answers as directly, about 2
             proxied.push(p.ms);
         }
         // A new kubectl opens a new connection: the TLS handshake and the request cost one round trip
-        // each at least.
-        expect(median(proxied) - median(direct)).toBeGreaterThanOrEqual(190);
+        // each at least, so no proxied request can take less than 2 RTT, however the machine's load
+        // varies (a difference of medians could: a slow direct sample lifts the direct median).
+        expect(Math.min(...proxied)).toBeGreaterThanOrEqual(190);
         // And not much more: the proxy delays, it does not throttle (bounded for a loaded machine).
         expect(median(proxied) - median(direct)).toBeLessThan(1500);
     }
