@@ -4,12 +4,11 @@
 // destroy deletes it first, while the controller runs, and every federated object of a federation
 // on the control plane before it. Create, update and read only keep the inputs.
 import * as pulumi from "@pulumi/pulumi";
-import * as provider from "@pulumi/pulumi/provider";
 import { unwrapRpcSecret } from "@pulumi/pulumi/runtime";
 import { deleteTypeConfigs } from "./control-plane-teardown";
 import { EngineLog } from "./engine-log";
 import { hostKubeApi } from "./kubeapi";
-import { packageVersion, pluginDownloadURL } from "./package-files";
+import { deleteOnlyProvider, deleteOnlyRegistration } from "./delete-only-resource";
 
 export const CONTROL_PLANE_TEARDOWN_TYPE = "kubefed:index:ControlPlaneTeardown";
 
@@ -20,44 +19,26 @@ const INPUTS = ["hostKubeconfig", "namespace"];
 
 export class ControlPlaneTeardown extends pulumi.CustomResource {
     constructor(name: string, args: { hostKubeconfig: pulumi.Input<string>; namespace: string }, opts: pulumi.CustomResourceOptions) {
-        super(CONTROL_PLANE_TEARDOWN_TYPE, name, { hostKubeconfig: pulumi.secret(args.hostKubeconfig), namespace: args.namespace }, {
-            ...opts,
-            version: packageVersion(),
-            pluginDownloadURL: pluginDownloadURL(),
-            additionalSecretOutputs: ["hostKubeconfig"],
-        });
+        super(CONTROL_PLANE_TEARDOWN_TYPE, name, ...deleteOnlyRegistration({ hostKubeconfig: args.hostKubeconfig, namespace: args.namespace }, opts));
     }
 }
 
 /** The plugin's side of the resource, logging to `log`. Inputs arrive with secrets wrapped; they are kept so. */
-export const controlPlaneTeardownProvider = (log: EngineLog): Required<Pick<provider.Provider, "check" | "diff" | "create" | "read" | "update" | "delete">> => ({
-    async check(_urn, _olds, news) {
-        const missing = INPUTS.filter((key) => news[key] === undefined || unwrapRpcSecret(news[key]) === "");
-        return { inputs: news, failures: missing.map((property) => ({ property, reason: `${property} is required` })) };
-    },
-    async diff(_id, _urn, olds, news) {
-        return { changes: INPUTS.some((key) => JSON.stringify(unwrapRpcSecret(olds[key])) !== JSON.stringify(unwrapRpcSecret(news[key]))) };
-    },
-    async create(_urn, inputs) {
-        return { id: String(unwrapRpcSecret(inputs.namespace)), outs: inputs };
-    },
-    async read(id, _urn, props) {
-        return { id, props };
-    },
-    async update(_id, _urn, _olds, news) {
-        return { outs: news };
-    },
-    async delete(_id, urn, props) {
-        const namespace = String(unwrapRpcSecret(props.namespace));
-        const options = { waitSeconds: WAIT_FOR_CONTROLLER_SECONDS, pollSeconds: 1, info: (m: string) => log.info(m, urn), warn: (m: string) => log.warn(m, urn) };
-        try {
-            await deleteTypeConfigs(await hostKubeApi(unwrapRpcSecret(props.hostKubeconfig)), namespace, options);
-        } catch (e) {
-            // The destroy goes on: the release's uninstall deletes them anyway, only perhaps leaving finalizers.
-            await options.warn(
-                `could not delete the FederatedTypeConfigs of ${namespace} before KubeFed's release (${(e as Error).message}); ` +
-                    `any left with KubeFed's finalizer after the uninstall: kubectl -n ${namespace} patch federatedtypeconfig <name> --type=merge -p '{"metadata":{"finalizers":null}}'`,
-            );
-        }
-    },
-});
+export const controlPlaneTeardownProvider = (log: EngineLog) =>
+    deleteOnlyProvider(
+        INPUTS,
+        (inputs) => String(unwrapRpcSecret(inputs.namespace)),
+        async (urn, props) => {
+            const namespace = String(unwrapRpcSecret(props.namespace));
+            const options = { waitSeconds: WAIT_FOR_CONTROLLER_SECONDS, pollSeconds: 1, info: (m: string) => log.info(m, urn), warn: (m: string) => log.warn(m, urn) };
+            try {
+                await deleteTypeConfigs(await hostKubeApi(unwrapRpcSecret(props.hostKubeconfig)), namespace, options);
+            } catch (e) {
+                // The destroy goes on: the release's uninstall deletes them anyway, only perhaps leaving finalizers.
+                await options.warn(
+                    `could not delete the FederatedTypeConfigs of ${namespace} before KubeFed's release (${(e as Error).message}); ` +
+                        `any left with KubeFed's finalizer after the uninstall: kubectl -n ${namespace} patch federatedtypeconfig <name> --type=merge -p '{"metadata":{"finalizers":null}}'`,
+                );
+            }
+        },
+    );

@@ -6,6 +6,7 @@
 // Run by the provider plugin when the control plane's ControlPlaneTeardown resource is deleted
 // (control-plane-teardown-resource.ts), which destroy does before the release. No Pulumi here.
 import { KubeApi, unlessNotFound } from "./kubeapi";
+import { sleep } from "./objects";
 
 export interface TypeConfigTeardownOptions {
     /** How long the controller is given to process the deletions. */
@@ -14,8 +15,6 @@ export interface TypeConfigTeardownOptions {
     info(message: string): void | Promise<void>;
     warn(message: string): void | Promise<void>;
 }
-
-const sleep = (seconds: number) => new Promise((resolve) => setTimeout(resolve, seconds * 1000));
 
 const typeConfigs = (namespace: string) => `/apis/core.kubefed.io/v1beta1/namespaces/${namespace}/federatedtypeconfigs`;
 

@@ -30,3 +30,6 @@ export function fromBase64(data: string): string {
 export function sortedBy<T>(items: readonly T[], key: (item: T) => string): T[] {
     return [...items].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
+
+/** Resolves after `seconds`: the pause between polls. */
+export const sleep = (seconds: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, seconds * 1000));

@@ -4,11 +4,10 @@
 // federation's names). It depends on every federated object, so destroy deletes it first.
 // Create, update and read only keep the inputs: nothing is asked of any cluster before the delete.
 import * as pulumi from "@pulumi/pulumi";
-import * as provider from "@pulumi/pulumi/provider";
 import { unwrapRpcSecret } from "@pulumi/pulumi/runtime";
 import { EngineLog } from "./engine-log";
 import { hostKubeApi } from "./kubeapi";
-import { packageVersion, pluginDownloadURL } from "./package-files";
+import { deleteOnlyProvider, deleteOnlyRegistration } from "./delete-only-resource";
 import { releaseUnreachableMembers, TeardownSettings } from "./teardown";
 
 export const UNREACHABLE_MEMBER_RELEASE_TYPE = "kubefed:index:UnreachableMemberRelease";
@@ -23,55 +22,32 @@ const INPUTS = ["hostKubeconfig", ...SETTINGS];
 export class UnreachableMemberRelease extends pulumi.CustomResource {
     constructor(name: string, args: { hostKubeconfig: pulumi.Input<string>; settings: TeardownSettings }, opts: pulumi.CustomResourceOptions) {
         const settings = Object.fromEntries(SETTINGS.map((key) => [key, args.settings[key]]));
-        super(UNREACHABLE_MEMBER_RELEASE_TYPE, name, { hostKubeconfig: pulumi.secret(args.hostKubeconfig), ...settings }, {
-            ...opts,
-            // The plugin of this very package, where the engine finds or downloads it.
-            version: packageVersion(),
-            pluginDownloadURL: pluginDownloadURL(),
-            additionalSecretOutputs: ["hostKubeconfig"],
-        });
+        super(UNREACHABLE_MEMBER_RELEASE_TYPE, name, ...deleteOnlyRegistration({ hostKubeconfig: args.hostKubeconfig, ...settings }, opts));
     }
 }
 
-/** The inputs a check refuses: each setting a non-empty string, the kubeconfig present. */
-function missing(inputs: Record<string, unknown>): string[] {
-    return INPUTS.filter((key) => inputs[key] === undefined || unwrapRpcSecret(inputs[key]) === "");
-}
-
 /** The plugin's side of the resource, logging to `log`. Inputs arrive with secrets wrapped; they are kept so. */
-export const unreachableMemberReleaseProvider = (log: EngineLog): Required<Pick<provider.Provider, "check" | "diff" | "create" | "read" | "update" | "delete">> => ({
-    async check(_urn, _olds, news) {
-        return { inputs: news, failures: missing(news).map((property) => ({ property, reason: `${property} is required` })) };
-    },
-    async diff(_id, _urn, olds, news) {
-        return { changes: INPUTS.some((key) => JSON.stringify(unwrapRpcSecret(olds[key])) !== JSON.stringify(unwrapRpcSecret(news[key]))) };
-    },
-    async create(_urn, inputs) {
-        return { id: `${unwrapRpcSecret(inputs.kubefedNamespace)}/${unwrapRpcSecret(inputs.federationName)}`, outs: inputs };
-    },
-    async read(id, _urn, props) {
-        return { id, props };
-    },
-    async update(_id, _urn, _olds, news) {
-        return { outs: news };
-    },
-    async delete(_id, urn, props) {
-        const settings = Object.fromEntries(SETTINGS.map((key) => [key, unwrapRpcSecret(props[key])])) as unknown as TeardownSettings;
-        const options = {
-            waitSeconds: WAIT_FOR_KUBEFED_SECONDS,
-            pollSeconds: 2,
-            info: (message: string) => log.info(message, urn),
-            warn: (message: string) => log.warn(message, urn),
-        };
-        try {
-            await releaseUnreachableMembers(await hostKubeApi(unwrapRpcSecret(props.hostKubeconfig)), settings, options);
-        } catch (e) {
-            // The destroy goes on: with every member Ready, nothing was needed of the host anyway.
-            await options.warn(
-                `could not check the members of federation "${settings.federationName}" for ones KubeFed cannot reach (${(e as Error).message}); ` +
-                    `none was released. Should the destroy then wait on a federated object, a member is down: ` +
-                    `\`kubectl -n ${settings.kubefedNamespace} get kubefedclusters\` shows which; deleting its KubeFedCluster lets KubeFed finish`,
-            );
-        }
-    },
-});
+export const unreachableMemberReleaseProvider = (log: EngineLog) =>
+    deleteOnlyProvider(
+        INPUTS,
+        (inputs) => `${unwrapRpcSecret(inputs.kubefedNamespace)}/${unwrapRpcSecret(inputs.federationName)}`,
+        async (urn, props) => {
+            const settings = Object.fromEntries(SETTINGS.map((key) => [key, unwrapRpcSecret(props[key])])) as unknown as TeardownSettings;
+            const options = {
+                waitSeconds: WAIT_FOR_KUBEFED_SECONDS,
+                pollSeconds: 2,
+                info: (message: string) => log.info(message, urn),
+                warn: (message: string) => log.warn(message, urn),
+            };
+            try {
+                await releaseUnreachableMembers(await hostKubeApi(unwrapRpcSecret(props.hostKubeconfig)), settings, options);
+            } catch (e) {
+                // The destroy goes on: with every member Ready, nothing was needed of the host anyway.
+                await options.warn(
+                    `could not check the members of federation "${settings.federationName}" for ones KubeFed cannot reach (${(e as Error).message}); ` +
+                        `none was released. Should the destroy then wait on a federated object, a member is down: ` +
+                        `\`kubectl -n ${settings.kubefedNamespace} get kubefedclusters\` shows which; deleting its KubeFedCluster lets KubeFed finish`,
+                );
+            }
+        },
+    );

@@ -14,7 +14,7 @@ import { deleteKubeFedCluster, describeConditions, KubeFedClusterObject, kubeFed
 import { JoinSettings } from "./join";
 import { kubeApi, KubeApi } from "./kubeapi";
 import { readMemberKubeconfig } from "./kubeconfig";
-import { fromBase64 } from "./objects";
+import { fromBase64, sleep } from "./objects";
 import { FEDERATION_LABEL } from "./workloads";
 
 /** What the release needs to know of the federation; plain, stored in the resource's state. */
@@ -31,8 +31,6 @@ export interface TeardownOptions {
     info(message: string): void | Promise<void>;
     warn(message: string): void | Promise<void>;
 }
-
-const sleep = (seconds: number) => new Promise((resolve) => setTimeout(resolve, seconds * 1000));
 
 /** Why KubeFed cannot reach the member, or undefined when it can (see `releaseUnreachableMembers`). */
 async function unreachableReason(host: KubeApi, cluster: KubeFedClusterObject, member: KubeApi | undefined, settings: TeardownSettings, options: TeardownOptions): Promise<string | undefined> {
