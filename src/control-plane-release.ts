@@ -6,7 +6,7 @@ import * as path from "path";
 import { FederationScope, KubefedControlPlaneArgs } from "./args";
 import { hostKubeconfigProblems } from "./kubeconfig";
 import { echo } from "./redact";
-import { isDNS1123Label, isPlainObject, KubefedValidationError } from "./validate";
+import { checkName, isDeployTime, isDNS1123Label, isPlainObject, KubefedValidationError, scopeProblems } from "./validate";
 
 /** KubeFed's chart repository, where `helm repo add kubefed-charts` points. */
 export const KUBEFED_CHART_REPOSITORY = "https://raw.githubusercontent.com/kubernetes-sigs/kubefed/master/charts";
@@ -18,10 +18,6 @@ export const CONTROL_PLANE_DEFAULTS = {
     releaseName: "kubefed",
     timeoutSeconds: 300,
 };
-
-/** The Deployments of KubeFed's chart, whose availability the control plane reports. */
-export const CONTROLLER_DEPLOYMENT = "kubefed-controller-manager";
-export const WEBHOOK_DEPLOYMENT = "kubefed-admission-webhook";
 
 export interface ControlPlaneSettings {
     /** Where the chart comes from: a local path, or a chart of a repository. */
@@ -53,8 +49,11 @@ function chartPathProblem(chart: string): string | undefined {
 
 /** The values' problems: `global.scope` belongs to `scope`. Values known only at deploy time are not looked into. */
 function valuesProblems(values: unknown): string[] {
-    if (values === undefined || !isPlainObject(values)) {
-        return values === undefined || typeof (values as { apply?: unknown }).apply === "function" ? [] : ["values must be an object (the chart's values)"];
+    if (values === undefined || isDeployTime(values)) {
+        return [];
+    }
+    if (!isPlainObject(values)) {
+        return ["values must be an object (the chart's values)"];
     }
     const global = values.global;
     if (isPlainObject(global) && global.scope !== undefined) {
@@ -86,15 +85,11 @@ export function validateControlPlaneArgs(componentName: string, args: KubefedCon
     } else if (typeof a.chart === "string" && a.chart !== "kubefed") {
         problems.push(`chart ${echo(a.chart)} is neither a path (a chart directory or .tgz) nor "kubefed", the chart of KubeFed's repository`);
     }
-    if (a.namespace !== undefined && !isDNS1123Label(a.namespace)) {
-        problems.push(`namespace ${echo(a.namespace)} is not a DNS-1123 label`);
-    }
+    checkName(problems, "namespace", a.namespace, "label");
     if (a.releaseName !== undefined && !(isDNS1123Label(a.releaseName) && a.releaseName.length <= 53)) {
         problems.push(`releaseName ${echo(a.releaseName)} is not a Helm release name (a DNS-1123 label of at most 53 characters)`);
     }
-    if (a.scope !== undefined && a.scope !== "Cluster" && a.scope !== "Namespaced") {
-        problems.push(`scope ${echo(a.scope)} is neither "Cluster" nor "Namespaced"`);
-    }
+    problems.push(...scopeProblems(a.scope));
     if (a.timeoutSeconds !== undefined && !(Number.isInteger(a.timeoutSeconds) && a.timeoutSeconds > 0)) {
         problems.push(`timeoutSeconds ${echo(a.timeoutSeconds)} is not a positive integer`);
     }

@@ -125,8 +125,13 @@ function kindOf(value: unknown): string {
 }
 
 /** Whether `value` is known only at deploy time (an Output or a promise): checked then, by endpoint.ts. */
-function isDeployTime(value: unknown): boolean {
+export function isDeployTime(value: unknown): boolean {
     return Output.isInstance(value) || typeof (value as { then?: unknown } | null)?.then === "function";
+}
+
+/** What is wrong with a `scope`: neither "Cluster" nor "Namespaced" (undefined is the default). */
+export function scopeProblems(scope: unknown): string[] {
+    return scope === undefined || scope === "Cluster" || scope === "Namespaced" ? [] : [`scope ${echo(scope)} is neither "Cluster" nor "Namespaced"`];
 }
 
 /** Whether `value` is an integer from 0 to 2147483647 (Go's int32). */
@@ -186,7 +191,7 @@ export function caBundleProblem(value: unknown): string | undefined {
     return problem && `is not a PEM-encoded certificate or bundle of certificates: ${problem}`;
 }
 
-function checkName(problems: string[], what: string, value: unknown, kind: "label" | "subdomain"): void {
+export function checkName(problems: string[], what: string, value: unknown, kind: "label" | "subdomain"): void {
     if (value === undefined) {
         return;
     }
@@ -430,9 +435,7 @@ export function validateFederationArgs(componentName: string, given: KubefedFede
     checkName(problems, "kubefedNamespace", args?.kubefedNamespace, "label");
     checkName(problems, "configMapName", args?.configMapName, "subdomain");
     checkName(problems, "kubeconfigSecretName", args?.kubeconfigSecretName, "subdomain");
-    if (args?.scope !== undefined && args.scope !== "Cluster" && args.scope !== "Namespaced") {
-        problems.push(`scope ${echo(args.scope)} is neither "Cluster" nor "Namespaced"`);
-    }
+    problems.push(...scopeProblems(args?.scope));
     for (const flag of ["waitForReady", "orphanWorkloadsOnUnjoin"] as const) {
         if (args?.[flag] !== undefined && typeof args[flag] !== "boolean") {
             problems.push(`${flag} must be a boolean`);
